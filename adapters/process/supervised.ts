@@ -26,6 +26,8 @@ export interface SuperviseOptions {
   stderrTailLines?: number;
   /** Extra IPC channel (node children only). */
   ipc?: boolean;
+  /** Extra output pipes from the child, at fds 3, 4, ... (e.g. ffmpeg's `pipe:3`). */
+  extraOutputPipes?: number;
 }
 
 export interface ExitInfo {
@@ -109,6 +111,7 @@ export class SupervisedProcess extends EventEmitter {
       opts.stdoutMode === 'ignore' ? 'ignore' : 'pipe',
       'pipe',
     ];
+    for (let i = 0; i < (opts.extraOutputPipes ?? 0); i++) stdio.push('pipe');
     if (opts.ipc) stdio.push('ipc');
     const child = spawn(opts.command, [...opts.args], {
       env: opts.env ?? process.env,
@@ -180,6 +183,13 @@ export class SupervisedProcess extends EventEmitter {
   get stdin(): Writable {
     if (!this.child.stdin) throw new Error(`${this.name}: stdin is not piped`);
     return this.child.stdin;
+  }
+
+  /** The extra output pipe at file descriptor `fd` (3 and up), see extraOutputPipes. */
+  extraPipe(fd: number): Readable {
+    const stream = this.child.stdio[fd];
+    if (!stream || !('read' in stream)) throw new Error(`${this.name}: fd ${fd} is not an output pipe`);
+    return stream as Readable;
   }
 
   get running(): boolean {

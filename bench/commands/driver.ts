@@ -1,0 +1,40 @@
+// `lpbench driver`: the reference pusher as an IUT, speaking the driver protocol on stdio
+// (DESIGN.md). stdout carries protocol lines only; logs go to stderr.
+import { createInterface } from 'node:readline';
+import { DriverSession, type Outgoing } from '../../reference-pusher/driver.ts';
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.length > 0) {
+    process.stderr.write(`lpbench driver takes no arguments (got ${argv.join(' ')}); it speaks NDJSON on stdin/stdout\n`);
+    return 2;
+  }
+  const write = (msg: Outgoing) => {
+    process.stdout.write(JSON.stringify(msg) + '\n');
+  };
+  let finished: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => {
+    finished = resolve;
+  });
+  const session = new DriverSession(write, () => finished(0));
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let queue: Promise<void> = Promise.resolve();
+  rl.on('line', (line) => {
+    // Requests are answered in order; a long call does not reorder the replies after it.
+    queue = queue.then(() => session.handleLine(line));
+  });
+  rl.on('close', () => {
+    void queue.then(() => session.dispose()).then(() => finished(0));
+  });
+  const onSignal = () => {
+    void session.dispose().then(() => finished(0));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  const code = await done;
+  rl.close();
+  await session.dispose();
+  // Let stdout drain, then leave even if a stray handle remains.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  setTimeout(() => process.exit(code), 50).unref();
+  return code;
+}

@@ -1,0 +1,159 @@
+// The IUT driver protocol (DESIGN.md "The IUT driver protocol"), served for the reference
+// pusher: newline-delimited JSON requests in, replies and events out. No stdio here: the
+// caller feeds lines and writes what `send` is given (bench/commands/driver.ts does the I/O).
+import { readFileSync } from 'node:fs';
+import { LivePusher, PusherCallError } from './live-pusher.ts';
+import type { PusherRig } from './rig-sources.ts';
+
+export const DRIVER_NAME = 'reference';
+
+/** What the reference pusher really applies and is judged on (hello.capabilities). */
+export const CAPABILITIES = {
+  attributes: [
+    'url', 'mode', 'autopush', 'muted', 'enable-camera', 'orientation', 'aspect', 'min-bitrate', 'max-bitrate',
+    'audio-quality', 'waiting-image', 'waiting-image-hash', 'device-position', 'mirror', 'remote-mirror',
+    'local-mirror', 'enable-mic', 'video-width', 'video-height', 'fps',
+  ],
+  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera'],
+  events: ['statechange', 'netstatus', 'error'],
+} as const;
+
+const PUSHER_EVENTS = ['statechange', 'netstatus', 'error'] as const;
+
+export type Outgoing =
+  | { id: number | string | null; result: unknown }
+  | { id: number | string | null; error: { errMsg: string; errCode: number } }
+  | { event: string; detail: unknown; ts: number };
+
+interface Request {
+  id: number | string;
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+type CallArgs = Record<string, unknown>;
+const CALLS: Record<(typeof CAPABILITIES.methods)[number], (p: LivePusher, args: CallArgs) => Promise<unknown>> = {
+  start: (p) => p.start(),
+  stop: (p) => p.stop(),
+  pause: (p) => p.pause(),
+  resume: (p) => p.resume(),
+  startPreview: (p) => p.startPreview(),
+  stopPreview: (p) => p.stopPreview(),
+  snapshot: (p, a) => p.snapshot(a),
+  switchCamera: (p) => p.switchCamera(),
+};
+
+export class DriverSession {
+  private pusher: LivePusher | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly send: (msg: Outgoing) => void,
+    private readonly onDisposed: () => void = () => undefined,
+  ) {}
+
+  /** Handles one input line; replies through `send`. Never throws. */
+  async handleLine(line: string): Promise<void> {
+    if (!line.trim()) return;
+    let req: unknown;
+    try {
+      req = JSON.parse(line);
+    } catch (err) {
+      this.send({ id: null, error: { errMsg: `malformed JSON line: ${(err as Error).message}`, errCode: -1 } });
+      return;
+    }
+    if (!isRecord(req) || (typeof req['id'] !== 'number' && typeof req['id'] !== 'string') || typeof req['method'] !== 'string') {
+      const id = isRecord(req) && (typeof req['id'] === 'number' || typeof req['id'] === 'string') ? req['id'] : null;
+      this.send({ id, error: { errMsg: 'a request needs a numeric or string "id" and a string "method"', errCode: -1 } });
+      return;
+    }
+    if (req['params'] !== undefined && !isRecord(req['params'])) {
+      this.send({ id: req['id'], error: { errMsg: '"params" must be an object', errCode: -1 } });
+      return;
+    }
+    const request = req as unknown as Request;
+    try {
+      const result = await this.dispatch(request);
+      this.send({ id: request.id, result });
+    } catch (err) {
+      const e = err instanceof PusherCallError ? err : new PusherCallError(`${request.method}:fail ${(err as Error).message}`);
+      this.send({ id: request.id, error: { errMsg: e.errMsg, errCode: e.errCode } });
+    }
+    if (request.method === 'dispose') this.onDisposed();
+  }
+
+  private async dispatch(req: Request): Promise<unknown> {
+    const params = req.params ?? {};
+    switch (req.method) {
+      case 'hello':
+        return {
+          name: DRIVER_NAME,
+          version: packageVersion(),
+          platform: process.platform,
+          capabilities: { attributes: [...CAPABILITIES.attributes], methods: [...CAPABILITIES.methods], events: [...CAPABILITIES.events] },
+        };
+      case 'create': {
+        if (this.pusher) throw new PusherCallError('create:fail this driver already hosts a pusher (one process, one pusher)');
+        const attrs = params['attrs'] ?? {};
+        if (!isRecord(attrs)) throw new PusherCallError('create:fail "attrs" must be an object');
+        const rig = params['rig'];
+        if (rig !== undefined && !isRecord(rig)) throw new PusherCallError('create:fail "rig" must be an object');
+        const pusher = new LivePusher({ rig: rig as PusherRig | undefined });
+        for (const name of PUSHER_EVENTS) pusher.on(name, (detail: unknown) => this.send({ event: name, detail, ts: Date.now() }));
+        try {
+          await pusher.create(attrs);
+        } catch (err) {
+          await pusher.dispose();
+          throw err;
+        }
+        this.pusher = pusher;
+        return { errMsg: 'create:ok' };
+      }
+      case 'update': {
+        const attrs = params['attrs'];
+        if (!isRecord(attrs)) throw new PusherCallError('update:fail "attrs" must be an object');
+        await this.requirePusher('update').update(attrs);
+        return { errMsg: 'update:ok' };
+      }
+      case 'call': {
+        const name = params['name'];
+        const args = params['args'] ?? {};
+        if (typeof name !== 'string') throw new PusherCallError('call:fail "name" must be the name of a LivePusherContext method');
+        if (!isRecord(args)) throw new PusherCallError(`${name}:fail "args" must be an object`);
+        const fn = (CALLS as Record<string, (p: LivePusher, a: CallArgs) => Promise<unknown>>)[name];
+        if (!fn) throw new PusherCallError(`${name}:fail not supported by the ${DRIVER_NAME} pusher; supported: ${CAPABILITIES.methods.join(', ')}`);
+        return fn(this.requirePusher(name), args);
+      }
+      case 'dispose':
+        await this.dispose();
+        return { errMsg: 'dispose:ok' };
+      default:
+        throw new PusherCallError(`unknown method "${req.method}"; expected hello, create, update, call or dispose`);
+    }
+  }
+
+  private requirePusher(op: string): LivePusher {
+    if (this.disposed) throw new PusherCallError(`${op}:fail the driver was disposed`);
+    if (!this.pusher) throw new PusherCallError(`${op}:fail no pusher yet: send "create" first`);
+    return this.pusher;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.pusher?.dispose();
+  }
+}

@@ -1,0 +1,479 @@
+// LivePusher: the reference implementation of the component outside the mini-program runtime.
+// Attribute model (validated against spec/), lifecycle state machine, context methods, the
+// media pipeline, the publisher and netstatus.
+// Spec: live-pusher.zh.md (通用属性, 错误码, 状态码, 网络状态数据) and context-api.md.
+import { EventEmitter } from 'node:events';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attributeDefaults, retry as retrySpec, statusCode as statusSpec, errorCode as errorSpec } from '../spec/index.ts';
+import { validateAttributes, type AttributeError } from '../spec/validate.ts';
+import { parseVideoTagBody } from '../protocol/flv/index.ts';
+import { parseAvcDecoderConfigurationRecord, parseSps } from '../protocol/avc.ts';
+import { encoderChanged, resolveEncodeConfig, type EncodeConfig } from './encode-config.ts';
+import { MediaPipeline, type AudioInput, type EncodedAudio, type EncodedVideo, type PictureSource, type RawFrame, type VideoInput } from './media-pipeline.ts';
+import { NETSTATUS_INTERVAL_MS, NetstatusMeter, type NetstatusInfo } from './netstatus.ts';
+import { encodePngRgb, encodePpm, mirrorRgb } from './png.ts';
+import { StreamPublisher } from './publisher.ts';
+import { resolveSources, type PusherRig } from './rig-sources.ts';
+
+export type PusherState = 'idle' | 'previewing' | 'pushing' | 'paused';
+
+/** A context method's fail payload (the driver protocol's `error` reply). */
+export class PusherCallError extends Error {
+  constructor(
+    readonly errMsg: string,
+    readonly errCode = -1,
+  ) {
+    super(errMsg);
+    this.name = 'PusherCallError';
+  }
+}
+
+/** Illegal attributes: every error names the attribute, the value and what is legal. */
+export class AttributeValidationError extends PusherCallError {
+  constructor(
+    op: string,
+    readonly errors: AttributeError[],
+  ) {
+    super(`${op}:fail ${errors.map((e) => e.message).join('; ')}`);
+    this.name = 'AttributeValidationError';
+  }
+}
+
+export interface LivePusherOptions {
+  rig?: PusherRig;
+  /** Where snapshots and stills go; a temp dir by default, removed on dispose. */
+  workDir?: string;
+  /** Reconnect policy; the vendor default is 3 retries, 3 s apart (spec/ retry). */
+  retry?: { count: number; intervalMs: number };
+}
+
+/** Status codes the pusher itself raises (meanings from spec/ 状态码). */
+const CODE = {
+  cameraOpened: 1003,
+  firstFrame: 1007,
+  encoderStarted: 1008,
+  cameraDenied: 10001,
+  micDenied: 10002,
+  waitingImageFailed: 10004,
+  cameraFailed: -1301,
+  micFailed: -1302,
+} as const;
+
+type Detail = Record<string, unknown>;
+
+/**
+ * Events: 'statechange' {code, message}, 'netstatus' {info}, 'error' {errCode, errMsg}
+ * (the component's bind* events; see spec/ events).
+ */
+export class LivePusher extends EventEmitter {
+  private attrs: Record<string, unknown> = { ...attributeDefaults() };
+  private explicit = new Set<string>();
+  private created = false;
+  private state: PusherState = 'idle';
+  private config: EncodeConfig;
+  private position: 'front' | 'back' = 'front';
+  private pipeline: MediaPipeline | undefined;
+  private publisher: StreamPublisher | undefined;
+  private meter: NetstatusMeter | undefined;
+  private netTimer: NodeJS.Timeout | undefined;
+  private readonly workDir: string;
+  private readonly ownsWorkDir: boolean;
+  private readonly rig: PusherRig;
+  private readonly retryPolicy: { count: number; intervalMs: number };
+  private streamBase = 0;
+  private lastStreamTs = -1;
+  private pushMilestones = new Set<number>();
+  private snapshotCount = 0;
+  private lastFrame: RawFrame | undefined;
+  private op: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  constructor(opts: LivePusherOptions = {}) {
+    super();
+    this.rig = opts.rig ?? {};
+    this.ownsWorkDir = !opts.workDir;
+    this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'lpbench-ref-'));
+    this.retryPolicy = opts.retry ?? { count: retrySpec.count.default, intervalMs: retrySpec.intervalSeconds.default * 1000 };
+    this.config = resolveEncodeConfig(this.attrs, this.explicit);
+  }
+
+  get currentState(): PusherState {
+    return this.state;
+  }
+
+  get encodeConfig(): EncodeConfig {
+    return this.config;
+  }
+
+  attributes(): Readonly<Record<string, unknown>> {
+    return this.attrs;
+  }
+
+  // ---- attributes ------------------------------------------------------------------------
+
+  /** Sets the initial attributes (the component's creation). Throws AttributeValidationError. */
+  create(attrs: Record<string, unknown>): Promise<void> {
+    return this.serial(async () => {
+      if (this.created) throw new PusherCallError('create:fail the pusher was already created');
+      const result = validateAttributes(attrs);
+      if (!result.ok) throw new AttributeValidationError('create', result.errors);
+      this.apply(result.values);
+      this.created = true;
+      this.position = this.attrs['device-position'] === 'back' ? 'back' : 'front';
+      this.config = this.resolve();
+      if (this.attrs['autopush'] === true && this.attrs['url']) await this.doStart();
+    });
+  }
+
+  /** The runtime setData: takes effect within one encoder restart, the connection stays up. */
+  update(attrs: Record<string, unknown>): Promise<void> {
+    return this.serial(async () => {
+      const result = validateAttributes(attrs, { current: this.attrs });
+      if (!result.ok) throw new AttributeValidationError('update', result.errors);
+      const oldUrl = this.attrs['url'];
+      this.apply(result.values);
+      if ('device-position' in result.values) this.position = this.attrs['device-position'] === 'back' ? 'back' : 'front';
+      const next = this.resolve();
+      const changed = encoderChanged(this.config, next);
+      this.config = next;
+      if (this.state === 'idle') {
+        if ('autopush' in result.values && this.attrs['autopush'] === true && this.attrs['url']) await this.doStart();
+        return;
+      }
+      if (this.publisher && this.attrs['url'] !== oldUrl) {
+        await this.publisher.close();
+        this.publisher = undefined;
+        if (this.attrs['url']) this.startPublisher();
+      }
+      if (changed) await this.restartPipeline();
+    });
+  }
+
+  private apply(values: Record<string, unknown>): void {
+    for (const [name, value] of Object.entries(values)) {
+      this.attrs[name] = value;
+      this.explicit.add(name);
+    }
+  }
+
+  private resolve(): EncodeConfig {
+    return resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
+  }
+
+  // ---- context methods ---------------------------------------------------------------------
+
+  start(): Promise<Detail> {
+    return this.serial(async () => {
+      if (this.state === 'pushing' || this.state === 'paused') return { errMsg: 'start:ok' };
+      if (!this.attrs['url']) throw new PusherCallError('start:fail url is empty; set the url attribute to an rtmp:// address first');
+      await this.doStart();
+      return { errMsg: 'start:ok' };
+    });
+  }
+
+  stop(): Promise<Detail> {
+    return this.serial(async () => {
+      await this.teardown();
+      return { errMsg: 'stop:ok' };
+    });
+  }
+
+  pause(): Promise<Detail> {
+    return this.serial(async () => {
+      if (this.state !== 'pushing') throw new PusherCallError(`pause:fail not pushing (state ${this.state})`);
+      this.state = 'paused';
+      await this.restartPipeline();
+      return { errMsg: 'pause:ok' };
+    });
+  }
+
+  resume(): Promise<Detail> {
+    return this.serial(async () => {
+      if (this.state !== 'paused') throw new PusherCallError(`resume:fail not paused (state ${this.state})`);
+      this.state = 'pushing';
+      await this.restartPipeline();
+      return { errMsg: 'resume:ok' };
+    });
+  }
+
+  startPreview(): Promise<Detail> {
+    return this.serial(async () => {
+      if (this.state !== 'idle') return { errMsg: 'startPreview:ok' };
+      this.checkCameraPermission('startPreview');
+      this.state = 'previewing';
+      this.pushMilestones = new Set();
+      await this.restartPipeline();
+      return { errMsg: 'startPreview:ok' };
+    });
+  }
+
+  stopPreview(): Promise<Detail> {
+    return this.serial(async () => {
+      if (this.state === 'previewing') await this.teardown();
+      return { errMsg: 'stopPreview:ok' };
+    });
+  }
+
+  switchCamera(): Promise<Detail> {
+    return this.serial(async () => {
+      this.position = this.position === 'front' ? 'back' : 'front';
+      this.config = this.resolve();
+      if (this.state !== 'idle') await this.restartPipeline();
+      return { errMsg: 'switchCamera:ok' };
+    });
+  }
+
+  /** snapshot({quality, sourceType}): `stream` is the picture as pushed (remote mirror),
+   *  `view` as previewed (local mirror). context-api.md: width/height are strings. */
+  snapshot(args: { quality?: unknown; sourceType?: unknown } = {}): Promise<Detail> {
+    return this.serial(async () => {
+      const sourceType = args.sourceType ?? 'stream';
+      if (sourceType !== 'stream' && sourceType !== 'view') {
+        throw new PusherCallError(`snapshot:fail sourceType ${JSON.stringify(sourceType)} is not legal; expected "stream" or "view"`);
+      }
+      const quality = args.quality ?? 'raw';
+      if (quality !== 'raw' && quality !== 'compressed') {
+        throw new PusherCallError(`snapshot:fail quality ${JSON.stringify(quality)} is not legal; expected "raw" or "compressed"`);
+      }
+      const frame = this.pipeline?.latestFrame();
+      if (!frame) throw new PusherCallError('snapshot:fail no picture yet: start the preview or the push first');
+      const mirror = sourceType === 'view' ? this.config.previewMirror : this.config.streamMirror;
+      const rgb = mirror ? mirrorRgb(frame.width, frame.height, frame.rgb) : frame.rgb;
+      const path = join(this.workDir, `snapshot-${++this.snapshotCount}.png`);
+      writeFileSync(path, encodePngRgb(frame.width, frame.height, rgb));
+      return { errMsg: 'snapshot:ok', tempImagePath: path, width: String(frame.width), height: String(frame.height) };
+    });
+  }
+
+  /** Stops everything and removes the work dir. Idempotent. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.op.catch(() => undefined);
+    await this.teardown();
+    if (this.ownsWorkDir) rmSync(this.workDir, { recursive: true, force: true });
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------
+
+  /** Runs operations one at a time, in call order; after dispose() they fail plainly. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.op
+      .catch(() => undefined)
+      .then(() => {
+        if (this.disposed) throw new PusherCallError('fail: the pusher was disposed');
+        return fn();
+      });
+    this.op = next;
+    return next;
+  }
+
+  /** Internal follow-ups (restart after a crash, stop after giving up): errors are reported, not thrown. */
+  private background(fn: () => Promise<void>): void {
+    this.serial(fn).catch((err: unknown) => {
+      if (!this.disposed) this.emitStatus(1104, `${statusSpec(1104).meaning}: ${(err as Error).message.split('\n')[0]}`);
+    });
+  }
+
+  private emitStatus(code: number, message?: string): void {
+    this.emit('statechange', { code, message: message ?? statusSpec(code).meaning });
+  }
+
+  private emitError(code: number, detail?: string): void {
+    const meaning = errorSpec(code).meaning;
+    this.emit('error', { errCode: code, errMsg: detail ? `${meaning}: ${detail}` : meaning });
+    this.emitStatus(code, detail ? `${meaning}: ${detail}` : undefined);
+  }
+
+  private checkCameraPermission(op: string): void {
+    if (this.rig.permissions?.camera === 'denied' && this.config.cameraEnabled) {
+      this.emitError(CODE.cameraDenied, 'scope.camera denied');
+      throw new PusherCallError(`${op}:fail scope.camera denied`, CODE.cameraDenied);
+    }
+  }
+
+  private async doStart(): Promise<void> {
+    this.checkCameraPermission('start');
+    if (this.rig.permissions?.record === 'denied' && this.config.micEnabled) this.emitError(CODE.micDenied, 'scope.record denied; pushing without audio');
+    const fromPreview = this.state === 'previewing';
+    this.state = 'pushing';
+    this.pushMilestones = fromPreview ? new Set([CODE.cameraOpened, CODE.firstFrame]) : new Set();
+    this.streamBase = 0;
+    this.lastStreamTs = -1;
+    this.meter = new NetstatusMeter(Date.now());
+    try {
+      await this.restartPipeline();
+    } catch (err) {
+      await this.teardown();
+      throw err;
+    }
+    this.netTimer = setInterval(() => this.reportNetstatus(), NETSTATUS_INTERVAL_MS);
+  }
+
+  private startPublisher(): void {
+    const publisher = new StreamPublisher(String(this.attrs['url']), this.retryPolicy);
+    this.publisher = publisher;
+    publisher.on('status', (code: number, message?: string) => this.emitStatus(code, message));
+    publisher.on('send-delay', (ms: number) => this.meter?.onSendDelay(ms));
+    publisher.on('gave-up', () => {
+      this.background(() => this.teardown());
+    });
+    publisher.setMetadata({
+      width: this.config.width,
+      height: this.config.height,
+      framerate: this.config.fps,
+      videocodecid: 7,
+      audiocodecid: 10,
+      audiosamplerate: this.config.audioSampleRate,
+      videodatarate: this.config.targetBitrateKbps,
+      audiodatarate: this.config.audioBitrateKbps,
+      encoder: 'live-pusher-bench reference',
+    });
+    publisher.start();
+  }
+
+  private milestone(code: number): void {
+    if (this.pushMilestones.has(code)) return;
+    this.pushMilestones.add(code);
+    this.emitStatus(code);
+  }
+
+  private pictureSource(sources: { camera: VideoInput }): PictureSource {
+    if (this.state === 'paused') return { kind: 'still', path: this.stillPath() };
+    if (!this.config.cameraEnabled) return { kind: 'black' };
+    return { kind: 'camera', camera: sources.camera };
+  }
+
+  /** The paused picture: the waiting-image when it loads and matches its hash, else the last frame. */
+  private stillPath(): string {
+    const image = this.attrs['waiting-image'];
+    if (typeof image === 'string' && image) {
+      const problem = this.checkWaitingImage(image);
+      if (!problem) return image;
+      this.emitError(CODE.waitingImageFailed, problem);
+    }
+    const frame = this.lastFrame;
+    const path = join(this.workDir, 'still.ppm');
+    if (frame) writeFileSync(path, encodePpm(frame.width, frame.height, frame.rgb));
+    else writeFileSync(path, encodePpm(this.config.width, this.config.height, new Uint8Array(this.config.width * this.config.height * 3)));
+    return path;
+  }
+
+  private checkWaitingImage(path: string): string | undefined {
+    if (!existsSync(path)) return `waiting-image ${path} cannot be read`;
+    const hash = this.attrs['waiting-image-hash'];
+    if (typeof hash === 'string' && hash) {
+      const actual = createHash('md5').update(readFileSync(path)).digest('hex');
+      if (actual.toLowerCase() !== hash.toLowerCase()) return `waiting-image-hash ${hash} does not match the image's MD5 ${actual}`;
+    }
+    return undefined;
+  }
+
+  private async restartPipeline(): Promise<void> {
+    const old = this.pipeline;
+    this.pipeline = undefined;
+    if (old) {
+      this.lastFrame = old.latestFrame() ?? this.lastFrame;
+      await old.close();
+    }
+    if (this.state === 'idle') return;
+    const sources = resolveSources(this.rig, this.position);
+    const encode = this.state === 'pushing' || this.state === 'paused';
+    const micAllowed = this.config.micEnabled && this.rig.permissions?.record !== 'denied' && this.state !== 'paused';
+    const picture = this.pictureSource(sources);
+    let pipeline: MediaPipeline;
+    try {
+      pipeline = await MediaPipeline.start({
+        config: this.config,
+        picture,
+        microphone: micAllowed ? sources.microphone : null,
+        encode,
+      });
+    } catch (err) {
+      const failed = picture.kind === 'camera' ? CODE.cameraFailed : CODE.micFailed;
+      this.emitStatus(failed, `${statusSpec(failed).meaning}: ${(err as Error).message.split('\n')[0]}`);
+      throw new PusherCallError(`start:fail ${(err as Error).message.split('\n')[0]}`, failed);
+    }
+    this.pipeline = pipeline;
+    if (picture.kind === 'camera') this.milestone(CODE.cameraOpened);
+    const base = this.lastStreamTs < 0 ? 0 : this.lastStreamTs + Math.round(1000 / this.config.fps);
+    this.streamBase = base;
+    this.meter?.resetKeyframes();
+    pipeline.once('frame', () => {
+      if (this.pipeline === pipeline) this.milestone(CODE.firstFrame);
+    });
+    pipeline.on('video', (v: EncodedVideo) => this.onVideo(pipeline, v));
+    pipeline.on('audio', (a: EncodedAudio) => this.onAudio(pipeline, a));
+    pipeline.on('died', (err: Error) => {
+      if (this.pipeline !== pipeline) return;
+      this.emitStatus(1104, `${statusSpec(1104).meaning}: ${err.message.split('\n')[0]}`);
+      this.background(() => this.restartPipeline());
+    });
+    pipeline.on('error', (err: Error) => {
+      if (this.pipeline !== pipeline) return;
+      this.emitStatus(1104, `${statusSpec(1104).meaning}: ${err.message}`);
+      this.background(() => this.restartPipeline());
+    });
+  }
+
+  private streamTime(ts: number): number {
+    const out = this.streamBase + ts;
+    if (out > this.lastStreamTs) this.lastStreamTs = out;
+    return out;
+  }
+
+  private onVideo(pipeline: MediaPipeline, v: EncodedVideo): void {
+    if (this.pipeline !== pipeline) return;
+    const ts = this.streamTime(v.timestampMs);
+    if (v.sequenceHeader) {
+      this.readEncodedSize(v.body);
+      this.milestone(CODE.encoderStarted);
+      if (!this.publisher && this.attrs['url']) this.startPublisher();
+    } else {
+      this.meter?.onVideo(v.body.length, v.keyframe, ts);
+    }
+    this.publisher?.push({ kind: 'video', timestampMs: ts, body: v.body, keyframe: v.keyframe, sequenceHeader: v.sequenceHeader });
+  }
+
+  private onAudio(pipeline: MediaPipeline, a: EncodedAudio): void {
+    if (this.pipeline !== pipeline) return;
+    const ts = this.streamTime(a.timestampMs);
+    if (!a.sequenceHeader) this.meter?.onAudio(a.body.length);
+    this.publisher?.push({ kind: 'audio', timestampMs: ts, body: a.body, keyframe: false, sequenceHeader: a.sequenceHeader });
+  }
+
+  /** videoWidth/videoHeight come from the SPS the encoder really produced. */
+  private readEncodedSize(body: Uint8Array): void {
+    try {
+      const tag = parseVideoTagBody(body);
+      const record = parseAvcDecoderConfigurationRecord(tag.payload);
+      const sps = record.sps[0];
+      if (!sps) return;
+      const info = parseSps(sps);
+      this.meter?.onVideoSize(info.width, info.height);
+    } catch {
+      // A sequence header we cannot read leaves the size at 0 (reported as unknown).
+    }
+  }
+
+  private reportNetstatus(): void {
+    if (!this.meter || !this.publisher) return;
+    const info: NetstatusInfo = this.meter.report(Date.now(), this.publisher.stats());
+    this.emit('netstatus', { info });
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.netTimer) clearInterval(this.netTimer);
+    this.netTimer = undefined;
+    const publisher = this.publisher;
+    const pipeline = this.pipeline;
+    this.publisher = undefined;
+    this.pipeline = undefined;
+    this.state = 'idle';
+    this.meter = undefined;
+    await Promise.all([publisher?.close(), pipeline?.close()]);
+  }
+}

@@ -1,0 +1,231 @@
+// The media pipeline: one supervised ffmpeg per encoder generation. Capture (camera, microphone,
+// or a still / black / silence in their place) -> orientation, aspect crop, scale, mirror, fps ->
+// H.264 + AAC in FLV on stdout, plus a low-rate raw RGB tap of the picture (fd 3) for snapshot()
+// and the paused still. FLV tags are demuxed with protocol/flv and handed up as events.
+// Spec: live-pusher.zh.md 通用属性 (encode-side attributes), context-api.md (snapshot, pause).
+import { EventEmitter } from 'node:events';
+import { ffmpegPath } from '../adapters/ffmpeg.ts';
+import { SupervisedProcess, type ProcessDiedError } from '../adapters/process/supervised.ts';
+import { FlvDemuxer, parseAudioTagBody, parseVideoTagBody } from '../protocol/flv/index.ts';
+import type { EncodeConfig } from './encode-config.ts';
+
+/** A video source as the adapters provide it (adapters/camera). */
+export interface VideoInput {
+  inputArgs(opts: { fps: number }): Promise<string[]>;
+  inputFilter(opts: { fps: number }): string;
+  describe(): string;
+}
+
+/** An audio source as the adapters provide it (adapters/microphone). */
+export interface AudioInput {
+  inputArgs(opts: { sampleRate: number }): Promise<string[]>;
+  describe(): string;
+}
+
+export type PictureSource = { kind: 'camera'; camera: VideoInput } | { kind: 'still'; path: string } | { kind: 'black' };
+
+export interface PipelineOptions {
+  config: EncodeConfig;
+  picture: PictureSource;
+  /** null: the microphone stays closed and the track carries silence. */
+  microphone: AudioInput | null;
+  /** false: capture and tap only (preview without pushing). */
+  encode: boolean;
+  /** Frames per second of the raw tap used for snapshot and the paused still. */
+  tapFps?: number;
+}
+
+export interface RawFrame {
+  width: number;
+  height: number;
+  /** Packed RGB24, not mirrored: the picture as captured, oriented and scaled. */
+  rgb: Uint8Array;
+  at: number;
+}
+
+export interface EncodedVideo {
+  timestampMs: number;
+  body: Uint8Array;
+  keyframe: boolean;
+  sequenceHeader: boolean;
+}
+
+export interface EncodedAudio {
+  timestampMs: number;
+  body: Uint8Array;
+  sequenceHeader: boolean;
+}
+
+export const DEFAULT_TAP_FPS = 2;
+const X264_PRESET = 'ultrafast';
+const START_TIMEOUT_MS = 10_000;
+
+/** The ffmpeg filter that crops the captured picture to the encoded aspect and scales it. */
+function pictureChain(config: EncodeConfig, picture: PictureSource, camera: VideoInput | null): string {
+  const parts: string[] = [];
+  if (camera) {
+    const own = camera.inputFilter({ fps: config.fps });
+    if (own) parts.push(own);
+  }
+  // orientation horizontal: the portrait capture is turned a quarter clockwise (spec: 画面方向).
+  if (picture.kind === 'camera' && config.orientation === 'horizontal') parts.push('transpose=clock');
+  const w = config.width;
+  const h = config.height;
+  parts.push(`crop=w='min(iw,ih*${w}/${h})':h='min(ih,iw*${h}/${w})'`);
+  parts.push(`scale=${w}:${h}`, 'setsar=1', `fps=${config.fps}`);
+  return parts.join(',');
+}
+
+export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], audioInput: string[] | null): string[] {
+  const { config } = opts;
+  const tapFps = opts.tapFps ?? DEFAULT_TAP_FPS;
+  const camera = opts.picture.kind === 'camera' ? opts.picture.camera : null;
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'error', ...videoInput];
+  if (audioInput) args.push(...audioInput);
+  const graph: string[] = [];
+  const picture = pictureChain(config, opts.picture, camera);
+  if (opts.encode) {
+    graph.push(`[0:v]${picture},split=2[pic][tapin]`);
+    graph.push(`[pic]${config.streamMirror ? 'hflip,' : ''}format=yuv420p[venc]`);
+    graph.push(`[tapin]fps=${tapFps},format=rgb24[tap]`);
+    graph.push(`[1:a]aresample=${config.audioSampleRate},aformat=sample_fmts=fltp:channel_layouts=mono[aenc]`);
+  } else {
+    graph.push(`[0:v]${picture},fps=${tapFps},format=rgb24[tap]`);
+  }
+  args.push('-filter_complex', graph.join(';'));
+  if (opts.encode) {
+    const kbps = config.targetBitrateKbps;
+    args.push(
+      '-map', '[venc]', '-map', '[aenc]',
+      '-c:v', 'libx264', '-preset', X264_PRESET, '-tune', 'zerolatency', '-profile:v', 'baseline',
+      '-g', String(config.gopFrames), '-keyint_min', String(config.gopFrames), '-sc_threshold', '0',
+      // Constant bitrate with filler: the stream carries the bitrate asked for, so what reaches
+      // the server is what the bitrate attributes say.
+      '-b:v', `${kbps}k`, '-minrate', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
+      '-x264-params', 'nal-hrd=cbr',
+      '-c:a', 'aac', '-b:a', `${config.audioBitrateKbps}k`, '-ar', String(config.audioSampleRate), '-ac', '1',
+      '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',
+    );
+  }
+  args.push('-map', '[tap]', '-f', 'rawvideo', 'pipe:3');
+  return args;
+}
+
+async function videoInputArgs(opts: PipelineOptions): Promise<string[]> {
+  const { config, picture } = opts;
+  switch (picture.kind) {
+    case 'camera':
+      return picture.camera.inputArgs({ fps: config.fps });
+    case 'still':
+      return ['-re', '-loop', '1', '-framerate', String(config.fps), '-i', picture.path];
+    case 'black':
+      return ['-re', '-f', 'lavfi', '-i', `color=c=black:s=${config.width}x${config.height}:r=${config.fps}`];
+  }
+}
+
+async function audioInputArgs(opts: PipelineOptions): Promise<string[] | null> {
+  if (!opts.encode) return null;
+  if (opts.microphone) return opts.microphone.inputArgs({ sampleRate: opts.config.audioSampleRate });
+  return ['-re', '-f', 'lavfi', '-i', `anullsrc=r=${opts.config.audioSampleRate}:cl=mono`];
+}
+
+/**
+ * Events: 'video' (EncodedVideo), 'audio' (EncodedAudio), 'metadata' (Uint8Array script tag body),
+ * 'frame' (RawFrame), 'died' (ProcessDiedError), 'error' (Error: the FLV from ffmpeg was bad).
+ */
+export class MediaPipeline extends EventEmitter {
+  private latest: RawFrame | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly options: PipelineOptions,
+    private readonly proc: SupervisedProcess,
+  ) {
+    super();
+  }
+
+  static async start(options: PipelineOptions): Promise<MediaPipeline> {
+    const video = await videoInputArgs(options);
+    const audio = await audioInputArgs(options);
+    const args = buildFfmpegArgs(options, video, audio);
+    const proc = await SupervisedProcess.start({
+      name: options.encode ? 'ffmpeg encoder' : 'ffmpeg preview',
+      command: ffmpegPath(),
+      args,
+      stdoutMode: options.encode ? 'raw' : 'ignore',
+      extraOutputPipes: 1,
+      startTimeoutMs: START_TIMEOUT_MS,
+    });
+    const pipeline = new MediaPipeline(options, proc);
+    pipeline.wire();
+    return pipeline;
+  }
+
+  private wire(): void {
+    const { config } = this.options;
+    this.proc.on('died', (err: ProcessDiedError) => {
+      if (!this.closed) this.emit('died', err);
+    });
+    const frameBytes = config.width * config.height * 3;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    this.proc.extraPipe(3).on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      while (pendingBytes >= frameBytes) {
+        const all = Buffer.concat(pending);
+        const frame: RawFrame = { width: config.width, height: config.height, rgb: new Uint8Array(all.subarray(0, frameBytes)), at: Date.now() };
+        const rest = all.subarray(frameBytes);
+        pending = rest.length ? [rest] : [];
+        pendingBytes = rest.length;
+        this.latest = frame;
+        this.emit('frame', frame);
+      }
+    });
+    if (!this.options.encode) return;
+    const demuxer = new FlvDemuxer();
+    this.proc.stdout.on('data', (chunk: Buffer) => {
+      if (this.closed) return;
+      let events;
+      try {
+        events = demuxer.feed(chunk);
+      } catch (err) {
+        this.emit('error', err as Error);
+        void this.close();
+        return;
+      }
+      for (const ev of events) {
+        if (ev.kind !== 'tag') continue;
+        const tag = ev.tag;
+        if (tag.type === 'video') {
+          const v = parseVideoTagBody(tag.data);
+          this.emit('video', {
+            timestampMs: tag.timestamp,
+            body: tag.data,
+            keyframe: v.frameType === 'key',
+            sequenceHeader: v.avcPacketType === 'sequence-header',
+          } satisfies EncodedVideo);
+        } else if (tag.type === 'audio') {
+          const a = parseAudioTagBody(tag.data);
+          this.emit('audio', { timestampMs: tag.timestamp, body: tag.data, sequenceHeader: a.aacPacketType === 'sequence-header' } satisfies EncodedAudio);
+        } else {
+          this.emit('metadata', tag.data);
+        }
+      }
+    });
+  }
+
+  /** The newest tapped picture, not mirrored. */
+  latestFrame(): RawFrame | undefined {
+    return this.latest;
+  }
+
+  get stderrTail(): string {
+    return this.proc.stderrTail();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.proc.close('SIGKILL', 500);
+  }
+}

@@ -1,0 +1,145 @@
+// The picture: enable-camera (pattern vs black), mirror / remote-mirror (quadrant order in the
+// stream), and a runtime change that must take effect within 1 s without dropping the
+// connection. Truth: decoded frames at the server.
+// Spec: live-pusher.zh.md 通用属性 enable-camera, mirror, remote-mirror (产生的效果在 live-player 反应到).
+import { check, type CheckContext } from '../../check.ts';
+import { identifyPattern, isBlack, meanLuma } from '../../oracles/video.ts';
+import type { Observation } from '../../oracles/observe.ts';
+import { expectAtMost, expectEqual, expectTrue, fail } from '../support/expect.ts';
+import { attachFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
+
+function patternOf(o: Observation) {
+  const frame = middleFrame(o);
+  if (!frame) fail('no decoded frame');
+  return identifyPattern(frame);
+}
+
+async function expectTransform(ctx: CheckContext, o: Observation, transform: 'identity' | 'mirror'): Promise<void> {
+  await attachFrame(ctx, 'decoded frame', middleFrame(o));
+  const p = patternOf(o);
+  ctx.log(`pattern: camera ${p.camera}, transform ${p.transform}, distance ${p.distance.toFixed(1)}`);
+  expectEqual('camera', p.camera, 'front');
+  expectEqual('pattern transform (quadrant order)', p.transform, transform);
+}
+
+check(
+  {
+    id: 'attributes/enable-camera/true',
+    area: 'attributes',
+    feature: 'enable-camera',
+    story: 'true',
+    severity: 'critical',
+    spec: 'live-pusher.zh.md 通用属性 enable-camera (开启摄像头; default true)',
+    specRows: ['attribute:enable-camera=true'],
+    tolerance: 'the front camera pattern, upright and unmirrored (quadrant colours within the pattern match distance)',
+    requires: { attributes: ['enable-camera'] },
+  },
+  async (ctx) => {
+    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
+    const { observation: o } = await pushAndObserve(ctx, { 'enable-camera': true });
+    await expectTransform(ctx, o, 'identity');
+  },
+);
+
+check(
+  {
+    id: 'attributes/enable-camera/false',
+    area: 'attributes',
+    feature: 'enable-camera',
+    story: 'false',
+    severity: 'critical',
+    spec: 'live-pusher.zh.md 通用属性 enable-camera (开启摄像头)',
+    specRows: ['attribute:enable-camera=false'],
+    tolerance: 'every decoded frame black (mean luma at most the black threshold)',
+    requires: { attributes: ['enable-camera'] },
+  },
+  async (ctx) => {
+    const { observation: o } = await pushAndObserve(ctx, { 'enable-camera': false });
+    await attachFrame(ctx, 'decoded frame', middleFrame(o));
+    expectTrue('decoded frames', o.frames.length > 0);
+    const lit = o.frames.filter((f) => !isBlack(f));
+    expectEqual('frames that are not black', lit.length, 0);
+  },
+);
+
+for (const feature of ['mirror', 'remote-mirror'] as const) {
+  for (const value of [true, false]) {
+    check(
+      {
+        id: `attributes/${feature}/${value}`,
+        area: 'attributes',
+        feature,
+        story: String(value),
+        severity: 'critical',
+        spec: `live-pusher.zh.md 通用属性 ${feature} (设置推流画面是否镜像${feature === 'remote-mirror' ? '; 同 mirror 属性' : ''})`,
+        specRows: [`attribute:${feature}=${value}`],
+        tolerance: `the pattern ${value ? 'mirrored left-right' : 'unmirrored'} in the stream`,
+        requires: { attributes: [feature] },
+      },
+      async (ctx) => {
+        if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
+        const { observation: o } = await pushAndObserve(ctx, { [feature]: value });
+        await expectTransform(ctx, o, value ? 'mirror' : 'identity');
+      },
+    );
+  }
+}
+
+/** Runtime change: 1 s from the spec-less "takes effect at once" plus the observer's own
+ *  decode latency, which is measured on the same stream as the time from the update to the
+ *  last unchanged frame's arrival. */
+const RUNTIME_LIMIT_MS = 1000;
+const READER_ALLOWANCE_MS = 500;
+const UPDATE_AFTER_MS = 2000;
+
+check(
+  {
+    id: 'attributes/remote-mirror/runtime',
+    area: 'attributes',
+    feature: 'remote-mirror',
+    story: 'changed at runtime',
+    severity: 'critical',
+    spec: 'live-pusher.zh.md 通用属性 remote-mirror; runtime setData (DESIGN.md driver protocol `update`)',
+    specRows: ['attribute:remote-mirror=true'],
+    tolerance: `the first mirrored frame reaches the reader within ${RUNTIME_LIMIT_MS} ms + ${READER_ALLOWANCE_MS} ms reader allowance of the update; the server sees one publish, never an unpublish`,
+    requires: { attributes: ['remote-mirror'] },
+    timeoutMs: 60_000,
+  },
+  async (ctx) => {
+    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
+    if (!ctx.server.embedded) ctx.notApplicable('needs the embedded server (publish events)');
+    const embedded = ctx.server.embedded;
+    const path = `/live/${ctx.streamName}`;
+    let unpublished = false;
+    const onUnpublish = (e: { streamPath: string }) => {
+      if (e.streamPath === path) unpublished = true;
+    };
+    embedded.on('unpublish', onUnpublish);
+    let updatedAt = 0;
+    try {
+      const { observation: o } = await pushAndObserve(ctx, { 'remote-mirror': false }, {
+        observeMs: 5000,
+        framesEveryMs: 100,
+        during: async (from) => {
+          await new Promise((r) => setTimeout(r, UPDATE_AFTER_MS - (Date.now() - from)));
+          updatedAt = Date.now();
+          await ctx.iut.update({ 'remote-mirror': true });
+        },
+      });
+      const timeline = o.frames.map((f) => ({ at: f.receivedAt, t: identifyPattern(f).transform, luma: meanLuma(f) }));
+      await ctx.attach('frame timeline', 'application/json', JSON.stringify(timeline.map((x) => ({ ...x, at: x.at - updatedAt })), null, 2));
+      const before = o.frames.filter((f) => f.receivedAt < updatedAt);
+      expectTrue('frames before the update', before.length > 0);
+      expectTrue('unmirrored before the update', before.every((f) => identifyPattern(f).transform === 'identity'));
+      const firstMirrored = o.frames.find((f) => f.receivedAt >= updatedAt && identifyPattern(f).transform === 'mirror');
+      await attachFrame(ctx, 'first mirrored frame', firstMirrored);
+      if (!firstMirrored) fail('no mirrored frame after the update');
+      expectAtMost('update to first mirrored frame (ms)', firstMirrored.receivedAt - updatedAt, RUNTIME_LIMIT_MS + READER_ALLOWANCE_MS, ' ms');
+      const last = o.frames[o.frames.length - 1]!;
+      expectEqual('pattern transform at the end', identifyPattern(last).transform, 'mirror');
+      expectTrue('the connection stayed up (no unpublish at the server)', !unpublished);
+    } finally {
+      embedded.off('unpublish', onUnpublish);
+    }
+  },
+);

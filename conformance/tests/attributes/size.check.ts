@@ -1,0 +1,147 @@
+// Encoded picture size: mode presets, video-width / video-height, aspect, orientation.
+// Truth: the decoded stream's size and the pattern's quadrant layout, read back from the server.
+// Spec: live-pusher.zh.md 通用属性 mode / video-width / video-height / aspect / orientation;
+// context-api.md "Presets behind mode".
+import { check } from '../../check.ts';
+import { identifyPattern } from '../../oracles/video.ts';
+import { bitrateKbps } from '../../oracles/packets.ts';
+import { expectAtLeast, expectAtMost, expectEqual, expectTrue } from '../support/expect.ts';
+import { attachFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
+import { videoStream } from '../support/streams.ts';
+
+const SIZE_TOLERANCE = 'decoded width and height exact';
+const BITRATE_SLACK = 0.2;
+
+interface ModeCase {
+  mode: string;
+  /** Legal sizes: exact, or a range for the adaptive RTC preset. */
+  width: [number, number];
+  height: [number, number];
+  kbps: [number, number];
+  why: string;
+}
+
+/** From context-api.md's vendor table; QVGA/HVGA are quarter / half VGA held portrait. */
+const MODES: ModeCase[] = [
+  { mode: 'QVGA', width: [240, 240], height: [320, 320], kbps: [0, 1000], why: 'quarter VGA, portrait' },
+  { mode: 'HVGA', width: [320, 320], height: [480, 480], kbps: [0, 1000], why: 'half-size VGA, portrait' },
+  { mode: 'SD', width: [360, 360], height: [640, 640], kbps: [300, 800], why: 'vendor table: 360x640, 300-800 kbps' },
+  { mode: 'HD', width: [540, 540], height: [960, 960], kbps: [600, 1500], why: 'vendor table: 540x960, 600-1500 kbps' },
+  { mode: 'FHD', width: [720, 720], height: [1280, 1280], kbps: [600, 1800], why: 'vendor table: 720x1280, 600-1800 kbps' },
+  { mode: 'RTC', width: [190, 360], height: [320, 640], kbps: [200, 800], why: 'vendor table: 190x320..360x640, 200-800 kbps' },
+];
+
+const range = ([a, b]: [number, number]) => (a === b ? `${a}` : `${a}..${b}`);
+
+for (const m of MODES) {
+  check(
+    {
+      id: `attributes/mode/${m.mode}`,
+      area: 'attributes',
+      feature: 'mode',
+      story: m.mode,
+      severity: 'critical',
+      spec: `live-pusher.zh.md 通用属性 mode=${m.mode}; context-api.md Presets behind mode (${m.why})`,
+      specRows: [`attribute:mode=${m.mode}`],
+      tolerance: `size ${range(m.width)}x${range(m.height)} exact; video bitrate within the preset range ± ${BITRATE_SLACK * 100} %`,
+      requires: { attributes: ['mode'] },
+    },
+    async (ctx) => {
+      const { observation: o } = await pushAndObserve(ctx, { mode: m.mode }, { framesEveryMs: 1000 });
+      await attachFrame(ctx, 'decoded frame', middleFrame(o));
+      const v = videoStream(o);
+      expectTrue(`width ${v.width} in ${range(m.width)}`, v.width >= m.width[0] && v.width <= m.width[1]);
+      expectTrue(`height ${v.height} in ${range(m.height)}`, v.height >= m.height[0] && v.height <= m.height[1]);
+      const kbps = bitrateKbps(o.packets, 'video');
+      ctx.log(`video bitrate ${kbps.toFixed(0)} kbps`);
+      expectAtMost('video bitrate (kbps)', kbps, m.kbps[1] * (1 + BITRATE_SLACK));
+      expectAtLeast('video bitrate (kbps)', kbps, m.kbps[0] * (1 - BITRATE_SLACK));
+    },
+  );
+}
+
+const SIZES = [
+  { id: 'attributes/video-width/480', feature: 'video-width', story: '480', attrs: { 'video-width': 480, 'video-height': 640 }, w: 480, h: 640 },
+  { id: 'attributes/video-height/480', feature: 'video-height', story: '480', attrs: { 'video-width': 360, 'video-height': 480 }, w: 360, h: 480 },
+  { id: 'attributes/video-width/default', feature: 'video-width', story: 'default (360)', attrs: {}, w: 360, h: 640 },
+];
+
+for (const s of SIZES) {
+  check(
+    {
+      id: s.id,
+      area: 'attributes',
+      feature: s.feature,
+      story: s.story,
+      severity: 'critical',
+      spec: `live-pusher.zh.md 通用属性 ${s.feature} (上推的视频流的分辨率; defaults 360x640)`,
+      specRows: [`attribute:${s.feature}`],
+      tolerance: SIZE_TOLERANCE,
+      requires: { attributes: Object.keys(s.attrs).length ? Object.keys(s.attrs) : ['video-width', 'video-height'] },
+    },
+    async (ctx) => {
+      const { observation: o } = await pushAndObserve(ctx, s.attrs, { framesEveryMs: 1000 });
+      await attachFrame(ctx, 'decoded frame', middleFrame(o));
+      const v = videoStream(o);
+      expectEqual('decoded size', `${v.width}x${v.height}`, `${s.w}x${s.h}`);
+    },
+  );
+}
+
+for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as const) {
+  check(
+    {
+      id: `attributes/aspect/${aspect}`,
+      area: 'attributes',
+      feature: 'aspect',
+      story: aspect,
+      spec: `live-pusher.zh.md 通用属性 aspect (宽高比，可选值有 3:4, 9:16)`,
+      specRows: [`attribute:aspect=${aspect}`],
+      tolerance: 'height/width within ± 2 % of the aspect; the pattern upright and unmirrored',
+      requires: { attributes: ['aspect'] },
+    },
+    async (ctx) => {
+      const { observation: o } = await pushAndObserve(ctx, { aspect }, { framesEveryMs: 1000 });
+      const frame = middleFrame(o);
+      await attachFrame(ctx, 'decoded frame', frame);
+      const v = videoStream(o);
+      const ratio = v.height / v.width;
+      expectTrue(`height/width ${ratio.toFixed(3)} within 2 % of ${expectedRatio.toFixed(3)} (${v.width}x${v.height})`, Math.abs(ratio - expectedRatio) <= 0.02 * expectedRatio);
+      expectTrue('a decoded frame', frame !== undefined);
+      expectEqual('pattern transform', identifyPattern(frame!).transform, 'identity');
+    },
+  );
+}
+
+for (const orientation of ['vertical', 'horizontal'] as const) {
+  check(
+    {
+      id: `attributes/orientation/${orientation}`,
+      area: 'attributes',
+      feature: 'orientation',
+      story: orientation,
+      spec: 'live-pusher.zh.md 通用属性 orientation (画面方向: vertical 竖直 / horizontal 水平)',
+      specRows: [`attribute:orientation=${orientation}`],
+      tolerance:
+        orientation === 'vertical'
+          ? 'portrait frame (width < height), pattern upright'
+          : 'landscape frame (width > height), pattern turned a quarter (either direction: the spec does not say which)',
+      requires: { attributes: ['orientation'] },
+    },
+    async (ctx) => {
+      const { observation: o } = await pushAndObserve(ctx, { orientation }, { framesEveryMs: 1000 });
+      const frame = middleFrame(o);
+      await attachFrame(ctx, 'decoded frame', frame);
+      const v = videoStream(o);
+      expectTrue('a decoded frame', frame !== undefined);
+      const t = identifyPattern(frame!).transform;
+      if (orientation === 'vertical') {
+        expectTrue(`portrait frame (${v.width}x${v.height})`, v.width < v.height);
+        expectEqual('pattern transform', t, 'identity');
+      } else {
+        expectTrue(`landscape frame (${v.width}x${v.height})`, v.width > v.height);
+        expectTrue(`pattern turned a quarter (found ${t})`, t === 'rot90cw' || t === 'rot90ccw');
+      }
+    },
+  );
+}

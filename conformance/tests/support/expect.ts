@@ -1,0 +1,41 @@
+// Small assertion helpers for checks: each states its tolerance in the failure message, so the
+// report says what was measured, what was expected and how close it had to be.
+import { AssertionError } from 'node:assert';
+
+export function fail(message: string): never {
+  throw new AssertionError({ message });
+}
+
+/** |measured - expected| <= tolerance * expected. */
+export function expectWithinRatio(what: string, measured: number, expected: number, ratio: number): void {
+  if (!Number.isFinite(measured) || Math.abs(measured - expected) > ratio * Math.abs(expected)) {
+    fail(`${what}: measured ${round(measured)}, expected ${round(expected)} ± ${Math.round(ratio * 100)} %`);
+  }
+}
+
+/** |measured - expected| <= tolerance. */
+export function expectWithin(what: string, measured: number, expected: number, tolerance: number, unit = ''): void {
+  if (!Number.isFinite(measured) || Math.abs(measured - expected) > tolerance) {
+    fail(`${what}: measured ${round(measured)}${unit}, expected ${round(expected)}${unit} ± ${tolerance}${unit}`);
+  }
+}
+
+export function expectAtMost(what: string, measured: number, limit: number, unit = ''): void {
+  if (!Number.isFinite(measured) || measured > limit) fail(`${what}: measured ${round(measured)}${unit}, expected at most ${round(limit)}${unit}`);
+}
+
+export function expectAtLeast(what: string, measured: number, limit: number, unit = ''): void {
+  if (!Number.isFinite(measured) || measured < limit) fail(`${what}: measured ${round(measured)}${unit}, expected at least ${round(limit)}${unit}`);
+}
+
+export function expectEqual<T>(what: string, measured: T, expected: T): void {
+  if (JSON.stringify(measured) !== JSON.stringify(expected)) fail(`${what}: got ${JSON.stringify(measured)}, expected ${JSON.stringify(expected)}`);
+}
+
+export function expectTrue(what: string, ok: boolean, detail = ''): void {
+  if (!ok) fail(`${what}${detail ? `: ${detail}` : ''}`);
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

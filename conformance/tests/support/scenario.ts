@@ -1,0 +1,91 @@
+// The push-and-observe scenario most checks share: create the IUT with attributes, start it,
+// wait until the server itself sees the publish, then read the stream back from the server
+// with the independent observer (conformance/oracles). Evidence is attached as it is gathered.
+import type { CheckContext } from '../../check.ts';
+import { AssertionError } from 'node:assert';
+import type { IutEvent } from '../../iut-client.ts';
+import { observeStream, type Observation } from '../../oracles/observe.ts';
+import { writePng, type RgbFrame } from '../../oracles/video.ts';
+
+/** How long the server may take to see the publish after start (encoder + connect). */
+export const PUBLISH_TIMEOUT_MS = 15_000;
+/** Default observation window. */
+export const OBSERVE_MS = 4_000;
+
+export interface PushOptions {
+  /** Observation window in ms. */
+  observeMs?: number;
+  /** Decoded frames every N ms (false: none). */
+  framesEveryMs?: number | false;
+  audio?: boolean;
+  /** Don't call start (autopush). */
+  noStart?: boolean;
+  /** Replaces the rig passed to create. */
+  rig?: unknown;
+  /** Runs while the observer reads (e.g. a runtime update at some point). */
+  during?: (startedObservingAt: number) => Promise<void>;
+}
+
+export interface PushResult {
+  observation: Observation;
+  /** Wall time start() was called. */
+  startedAt: number;
+  /** Wall time the server saw the publish. */
+  publishedAt: number;
+  /** Wall times the observer started and finished reading. */
+  observedFrom: number;
+  observedTo: number;
+}
+
+export async function pushAndObserve(ctx: CheckContext, attrs: Record<string, unknown>, opts: PushOptions = {}): Promise<PushResult> {
+  await ctx.iut.create({ url: ctx.streamUrl, ...attrs }, opts.rig ?? ctx.rig);
+  const startedAt = Date.now();
+  const published = expectPublish(ctx, PUBLISH_TIMEOUT_MS);
+  if (!opts.noStart) await ctx.iut.call('start');
+  await published;
+  const publishedAt = Date.now();
+  ctx.log(`publish seen by the server ${publishedAt - startedAt} ms after start`);
+  const observing = observeStream(ctx.streamUrl, {
+    durationMs: opts.observeMs ?? OBSERVE_MS,
+    frames: opts.framesEveryMs === false ? false : { everyMs: opts.framesEveryMs ?? 500 },
+    audio: opts.audio ?? false,
+    workDir: ctx.workDir,
+  });
+  const observedFrom = Date.now();
+  const during = opts.during ? opts.during(observedFrom) : Promise.resolve();
+  const [observation] = await Promise.all([observing, during]);
+  const observedTo = Date.now();
+  await ctx.attach('ffprobe output', 'application/json', observation.probeOutput);
+  return { observation, startedAt, publishedAt, observedFrom, observedTo };
+}
+
+/** Attaches a decoded frame as PNG evidence. */
+export async function attachFrame(ctx: CheckContext, name: string, frame: RgbFrame | undefined): Promise<void> {
+  if (!frame) return;
+  const path = `${ctx.workDir}/${name.replace(/[^A-Za-z0-9_-]+/g, '_')}.png`;
+  await writePng(frame, path);
+  await ctx.attachFile(name, path, 'image/png');
+}
+
+/** The frame in the middle of the observation (past any start-up frames). */
+export function middleFrame(o: Observation): RgbFrame | undefined {
+  return o.frames[Math.floor(o.frames.length / 2)];
+}
+
+/** Status codes the IUT reported, in order. */
+export function statusCodes(events: IutEvent[]): number[] {
+  return events.filter((e) => e.event === 'statechange').map((e) => Number((e.detail as { code?: unknown })?.code));
+}
+
+/** The server sees the stream published within the time; not seeing it is the IUT's failure. */
+export async function expectPublish(ctx: CheckContext, timeoutMs: number): Promise<void> {
+  try {
+    await ctx.server.waitForPublish(ctx.streamName, timeoutMs);
+  } catch (err) {
+    if (!/timed out|within|timeout/i.test((err as Error).message)) throw err;
+    const codes = statusCodes(ctx.iut.events());
+    throw new AssertionError({
+      message: `the server did not see ${ctx.streamName} published within ${timeoutMs} ms (IUT status codes: ${codes.join(', ') || 'none'})`,
+    });
+  }
+}

@@ -1,0 +1,59 @@
+// A deliberately broken IUT: `node --import tsx broken-driver.ts <variant>` speaks the driver
+// protocol like `lpbench driver`, with the variant's fault applied (see variants.ts).
+import { createInterface } from 'node:readline';
+import { DriverSession, type Outgoing } from '../../../reference-pusher/driver.ts';
+import { validateAttributes } from '../../../spec/validate.ts';
+import { variant as findVariant } from './variants.ts';
+
+type Json = Record<string, unknown>;
+
+const v = findVariant(process.argv[2] ?? '');
+
+function send(msg: Outgoing): void {
+  const out = v.outgoing ? v.outgoing(msg as unknown as Json) : (msg as unknown as Json);
+  if (out) process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+function rewrite(line: string): string | Json {
+  let req: Json;
+  try {
+    req = JSON.parse(line) as Json;
+  } catch {
+    return line;
+  }
+  if (typeof req !== 'object' || req === null) return line;
+  if (v.request) req = v.request(req);
+  const params = req['params'] as Json | undefined;
+  if (req['method'] === 'call' && v.fakeCalls?.includes(String(params?.['name']))) {
+    return { id: req['id'], result: { errMsg: `${String(params?.['name'])}:ok` } };
+  }
+  if (v.acceptIllegal && (req['method'] === 'create' || req['method'] === 'update') && params?.['attrs']) {
+    const attrs = params['attrs'] as Json;
+    const { values } = validateAttributes(attrs);
+    const legal = Object.fromEntries(Object.keys(values).map((k) => [k, attrs[k]]));
+    req = { ...req, params: { ...params, attrs: legal } };
+  }
+  return JSON.stringify(req);
+}
+
+let finished: () => void = () => undefined;
+const done = new Promise<void>((resolve) => {
+  finished = resolve;
+});
+const session = new DriverSession(send, () => finished());
+const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+let queue: Promise<void> = Promise.resolve();
+rl.on('line', (line) => {
+  const next = rewrite(line);
+  queue = queue.then(async () => {
+    if (typeof next === 'string') await session.handleLine(next);
+    else send(next as unknown as Outgoing);
+  });
+});
+rl.on('close', () => {
+  void queue.then(() => session.dispose()).then(() => finished());
+});
+process.once('SIGTERM', () => void session.dispose().then(() => finished()));
+await done;
+await session.dispose();
+process.stdout.write('', () => process.exit(0));

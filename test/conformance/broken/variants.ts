@@ -1,0 +1,264 @@
+// Deliberately broken IUTs: the reference driver with one behaviour wrong each, used to prove
+// that every conformance check can fail (DESIGN.md "A check that cannot fail is a defect").
+// A variant rewrites requests on their way in and/or replies and events on their way out, and
+// names the check ids (regular expressions) it must make fail.
+
+type Json = Record<string, unknown>;
+
+export interface BrokenVariant {
+  name: string;
+  what: string;
+  /** Rewrites an incoming request; return it unchanged to pass it through. */
+  request?: (req: Json) => Json;
+  /** Rewrites an outgoing message (reply or event); null drops it. */
+  outgoing?: (msg: Json) => Json | null;
+  /** Turns selected calls into a success reply without doing anything. */
+  fakeCalls?: string[];
+  /** Accept every attribute value silently (drop the illegal ones instead of failing). */
+  acceptIllegal?: boolean;
+  /** Check ids this variant must fail (anchored regular expressions). */
+  breaks: string[];
+}
+
+function dropAttrs(names: string[]): (req: Json) => Json {
+  return (req) => {
+    const params = req['params'] as Json | undefined;
+    const attrs = params?.['attrs'] as Json | undefined;
+    if (!attrs) return req;
+    const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => !names.includes(k)));
+    return { ...req, params: { ...params, attrs: kept } };
+  };
+}
+
+function mapEvent(name: string, fn: (detail: Json) => Json | null): (msg: Json) => Json | null {
+  return (msg) => {
+    if (msg['event'] !== name) return msg;
+    const detail = fn(msg['detail'] as Json);
+    return detail === null ? null : { ...msg, detail };
+  };
+}
+
+const LIES: Record<string, (v: number) => number> = {
+  videoBitrate: (v) => v * 3 + 100,
+  audioBitrate: (v) => v * 3 + 100,
+  videoFPS: (v) => v * 2 + 5,
+  videoGOP: (v) => v + 5,
+  netSpeed: (v) => v * 3 + 100,
+  netJitter: (v) => v + 5000,
+  netQualityLevel: () => 6,
+  videoWidth: (v) => v + 64,
+  videoHeight: (v) => v + 64,
+  videoCache: (v) => v + 500,
+  audioCache: (v) => v + 500,
+};
+
+export const VARIANTS: BrokenVariant[] = [
+  {
+    name: 'ignore-mirror',
+    what: 'ignores mirror and remote-mirror',
+    request: dropAttrs(['mirror', 'remote-mirror']),
+    breaks: ['attributes/mirror/true', 'attributes/remote-mirror/true', 'attributes/remote-mirror/runtime', 'context/snapshot/stream'],
+  },
+  {
+    name: 'always-mirror',
+    what: 'mirrors the stream whatever the attributes say',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs || req['method'] !== 'create') return req;
+      return { ...req, params: { ...params, attrs: { ...attrs, 'remote-mirror': true } } };
+    },
+    breaks: ['attributes/mirror/false', 'attributes/remote-mirror/false', 'attributes/enable-camera/true', 'context/switchCamera'],
+  },
+  {
+    name: 'ignore-size',
+    what: 'ignores mode, video-width/height, aspect and orientation',
+    request: dropAttrs(['mode', 'video-width', 'video-height', 'aspect', 'orientation']),
+    breaks: [
+      'attributes/mode/(QVGA|HVGA|HD|FHD)',
+      'attributes/video-width/.*',
+      'attributes/video-height/.*',
+      'attributes/aspect/3:4',
+      'attributes/orientation/horizontal',
+    ],
+  },
+  {
+    name: 'landscape',
+    what: 'always pushes a landscape picture',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs || req['method'] !== 'create') return req;
+      const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => !['video-width', 'video-height', 'mode', 'aspect'].includes(k)));
+      return { ...req, params: { ...params, attrs: { ...kept, orientation: 'horizontal' } } };
+    },
+    breaks: ['attributes/mode/(SD|RTC)', 'attributes/aspect/9:16', 'attributes/orientation/vertical'],
+  },
+  {
+    name: 'ignore-fps',
+    what: 'ignores fps and pushes 25 fps',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs) return req;
+      return { ...req, params: { ...params, attrs: { ...attrs, fps: 25 } } };
+    },
+    breaks: ['attributes/fps/(5|15|30)'],
+  },
+  {
+    name: 'ignore-bitrate',
+    what: 'ignores min-bitrate and max-bitrate and pushes 1500 kbps',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs) return req;
+      const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== 'min-bitrate'));
+      return { ...req, params: { ...params, attrs: { ...kept, 'max-bitrate': 1500 } } };
+    },
+    breaks: ['attributes/min-bitrate/.*', 'attributes/max-bitrate/.*', 'attributes/mode/(QVGA|HVGA|SD|RTC)'],
+  },
+  {
+    name: 'low-bitrate',
+    what: 'pushes 100 kbps whatever is asked',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs || req['method'] !== 'create') return req;
+      const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== 'mode'));
+      return { ...req, params: { ...params, attrs: { ...kept, 'min-bitrate': 100, 'max-bitrate': 100 } } };
+    },
+    breaks: ['attributes/min-bitrate/.*', 'attributes/mode/(HD|FHD)'],
+  },
+  {
+    name: 'swap-audio-quality',
+    what: 'pushes 16 kHz for high and 48 kHz for low',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs) return req;
+      const q = attrs['audio-quality'] === 'low' ? 'high' : 'low';
+      return { ...req, params: { ...params, attrs: { ...attrs, 'audio-quality': q } } };
+    },
+    breaks: ['attributes/audio-quality/(high|low)'],
+  },
+  {
+    name: 'ignore-switches',
+    what: 'ignores enable-camera, enable-mic and muted',
+    request: dropAttrs(['enable-camera', 'enable-mic', 'muted']),
+    breaks: ['attributes/enable-camera/false', 'attributes/enable-mic/false', 'attributes/muted/true'],
+  },
+  {
+    name: 'dark-and-silent',
+    what: 'pushes a black picture and silence',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs || req['method'] !== 'create') return req;
+      return { ...req, params: { ...params, attrs: { ...attrs, 'enable-camera': false, 'enable-mic': false } } };
+    },
+    breaks: ['attributes/enable-camera/true', 'attributes/enable-mic/true', 'attributes/muted/false', 'context/pause', 'context/resume'],
+  },
+  {
+    name: 'ignore-autopush',
+    what: 'ignores autopush',
+    request: dropAttrs(['autopush']),
+    breaks: ['attributes/autopush/true'],
+  },
+  {
+    name: 'autopush-always',
+    what: 'pushes as soon as it has a url',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (!attrs || req['method'] !== 'create' || !attrs['url']) return req;
+      return { ...req, params: { ...params, attrs: { ...attrs, autopush: true } } };
+    },
+    breaks: ['attributes/autopush/false'],
+  },
+  {
+    name: 'accept-anything',
+    what: 'accepts illegal attribute values silently',
+    acceptIllegal: true,
+    breaks: ['attributes/[^/]+/illegal'],
+  },
+  {
+    name: 'lie-netstatus',
+    what: 'reports made-up netstatus figures',
+    outgoing: mapEvent('netstatus', (d) => {
+      const info = d['info'] as Record<string, number>;
+      return { info: Object.fromEntries(Object.entries(info).map(([k, v]) => [k, LIES[k] ? LIES[k](v) : v])) };
+    }),
+    breaks: ['netstatus/.*'],
+  },
+  {
+    name: 'no-netstatus',
+    what: 'never sends netstatus',
+    outgoing: mapEvent('netstatus', () => null),
+    breaks: ['netstatus/.*', 'events/netstatus'],
+  },
+  {
+    name: 'codes-off-by-one',
+    what: 'reports every status and error code one higher',
+    outgoing: (msg) => {
+      if (msg['event'] === 'statechange') {
+        const d = msg['detail'] as Json;
+        return { ...msg, detail: { ...d, code: Number(d['code']) + 1 } };
+      }
+      if (msg['event'] === 'error') {
+        const d = msg['detail'] as Json;
+        return { ...msg, detail: { ...d, errCode: Number(d['errCode']) + 1 } };
+      }
+      return msg;
+    },
+    breaks: ['status-codes/.*', 'error-codes/.*', 'attributes/autopush/true'],
+  },
+  {
+    name: 'bad-event-shapes',
+    what: 'sends statechange without message, error without errMsg',
+    outgoing: (msg) => {
+      if (msg['event'] === 'statechange') return { ...msg, detail: { code: String((msg['detail'] as Json)['code']) } };
+      if (msg['event'] === 'error') return { ...msg, detail: { errCode: (msg['detail'] as Json)['errCode'] } };
+      return msg;
+    },
+    breaks: ['events/statechange', 'events/error'],
+  },
+  {
+    name: 'fake-lifecycle',
+    what: 'answers stop, pause, resume, stopPreview and switchCamera without doing anything',
+    fakeCalls: ['stop', 'pause', 'resume', 'stopPreview', 'switchCamera'],
+    breaks: ['context/stop', 'context/pause', 'context/stopPreview', 'context/switchCamera'],
+  },
+  {
+    name: 'bad-snapshot',
+    what: 'returns a snapshot path that does not exist and swapped sizes',
+    outgoing: (msg) => {
+      const result = msg['result'] as Json | undefined;
+      if (!result || typeof result['tempImagePath'] !== 'string') return msg;
+      return { ...msg, result: { ...result, tempImagePath: `${String(result['tempImagePath'])}.missing`, width: result['height'], height: result['width'] } };
+    },
+    breaks: ['context/snapshot/(view|stream)', 'context/startPreview'],
+  },
+  {
+    name: 'ignore-permissions',
+    what: 'ignores the rig\'s permission answers',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      if (!params?.['rig'] || req['method'] !== 'create') return req;
+      const rig = params['rig'] as Json;
+      return { ...req, params: { ...params, rig: { ...rig, permissions: { camera: 'granted', record: 'granted' } } } };
+    },
+    breaks: ['error-codes/(10001|10002)'],
+  },
+  {
+    name: 'ignore-waiting-image',
+    what: 'ignores waiting-image and waiting-image-hash',
+    request: dropAttrs(['waiting-image', 'waiting-image-hash']),
+    breaks: ['error-codes/10004', 'attributes/waiting-image/.*'],
+  },
+];
+
+export function variant(name: string): BrokenVariant {
+  const v = VARIANTS.find((x) => x.name === name);
+  if (!v) throw new Error(`unknown broken variant ${JSON.stringify(name)}; known: ${VARIANTS.map((x) => x.name).join(', ')}`);
+  return v;
+}

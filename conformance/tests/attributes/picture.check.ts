@@ -6,7 +6,7 @@ import { check, type CheckContext } from '../../check.ts';
 import { identifyPattern, isBlack, meanLuma } from '../../oracles/video.ts';
 import type { Observation } from '../../oracles/observe.ts';
 import { expectAtMost, expectEqual, expectTrue, fail } from '../support/expect.ts';
-import { attachFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
+import { attachFrame, embeddedServer, middleFrame, pushAndObserve } from '../support/scenario.ts';
 
 function patternOf(o: Observation) {
   const frame = middleFrame(o);
@@ -85,9 +85,8 @@ for (const feature of ['mirror', 'remote-mirror'] as const) {
   }
 }
 
-/** Runtime change: 1 s from the spec-less "takes effect at once" plus the observer's own
- *  decode latency, which is measured on the same stream as the time from the update to the
- *  last unchanged frame's arrival. */
+/** A runtime change must take effect within 1 s (issue contract for setData); the reader
+ *  adds its own relay and decode latency, allowed for separately. */
 const RUNTIME_LIMIT_MS = 1000;
 const READER_ALLOWANCE_MS = 500;
 const UPDATE_AFTER_MS = 2000;
@@ -107,8 +106,7 @@ check(
   },
   async (ctx) => {
     if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
-    if (!ctx.server.embedded) ctx.notApplicable('needs the embedded server (publish events)');
-    const embedded = ctx.server.embedded;
+    const embedded = embeddedServer(ctx);
     const path = `/live/${ctx.streamName}`;
     let unpublished = false;
     const onUnpublish = (e: { streamPath: string }) => {

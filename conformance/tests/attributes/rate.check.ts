@@ -2,9 +2,9 @@
 // Spec: live-pusher.zh.md 通用属性 fps (有效值为 1~30), min-bitrate, max-bitrate;
 // context-api.md (bitrate stays within [min-bitrate, max-bitrate]).
 import { check } from '../../check.ts';
-import { bitrateKbps, fps as measuredFps } from '../../oracles/packets.ts';
 import { expectAtLeast, expectAtMost, expectWithinRatio } from '../support/expect.ts';
 import { pushAndObserve } from '../support/scenario.ts';
+import { measuredFps, measuredKbps } from '../support/streams.ts';
 
 const FPS_TOLERANCE = 0.1;
 const BITRATE_SLACK = 0.2;
@@ -24,7 +24,7 @@ for (const fps of [5, 15, 30]) {
     },
     async (ctx) => {
       const { observation: o } = await pushAndObserve(ctx, { fps }, { framesEveryMs: false });
-      const measured = measuredFps(o.packets);
+      const measured = measuredFps(o);
       ctx.log(`measured ${measured.toFixed(2)} fps`);
       expectWithinRatio('frame rate (fps)', measured, fps, FPS_TOLERANCE);
     },
@@ -45,7 +45,7 @@ check(
   },
   async (ctx) => {
     const { observation: o } = await pushAndObserve(ctx, { 'min-bitrate': 100, 'max-bitrate': 300 }, { framesEveryMs: false });
-    const kbps = bitrateKbps(o.packets, 'video');
+    const kbps = measuredKbps(o, 'video');
     ctx.log(`video ${kbps.toFixed(0)} kbps`);
     expectAtMost('video bitrate (kbps)', kbps, 300 * (1 + BITRATE_SLACK));
   },
@@ -65,7 +65,7 @@ check(
   },
   async (ctx) => {
     const { observation: o } = await pushAndObserve(ctx, { 'min-bitrate': 600, 'max-bitrate': 800 }, { framesEveryMs: false });
-    const kbps = bitrateKbps(o.packets, 'video');
+    const kbps = measuredKbps(o, 'video');
     ctx.log(`video ${kbps.toFixed(0)} kbps`);
     expectAtLeast('video bitrate (kbps)', kbps, 600 * (1 - BITRATE_SLACK));
     expectAtMost('video bitrate (kbps)', kbps, 800 * (1 + BITRATE_SLACK));

@@ -4,10 +4,9 @@
 // context-api.md "Presets behind mode".
 import { check } from '../../check.ts';
 import { identifyPattern } from '../../oracles/video.ts';
-import { bitrateKbps } from '../../oracles/packets.ts';
 import { expectAtLeast, expectAtMost, expectEqual, expectTrue } from '../support/expect.ts';
 import { attachFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
-import { videoStream } from '../support/streams.ts';
+import { measuredKbps, videoStream } from '../support/streams.ts';
 
 const SIZE_TOLERANCE = 'decoded width and height exact';
 const BITRATE_SLACK = 0.2;
@@ -52,7 +51,7 @@ for (const m of MODES) {
       const v = videoStream(o);
       expectTrue(`width ${v.width} in ${range(m.width)}`, v.width >= m.width[0] && v.width <= m.width[1]);
       expectTrue(`height ${v.height} in ${range(m.height)}`, v.height >= m.height[0] && v.height <= m.height[1]);
-      const kbps = bitrateKbps(o.packets, 'video');
+      const kbps = measuredKbps(o, 'video');
       ctx.log(`video bitrate ${kbps.toFixed(0)} kbps`);
       expectAtMost('video bitrate (kbps)', kbps, m.kbps[1] * (1 + BITRATE_SLACK));
       expectAtLeast('video bitrate (kbps)', kbps, m.kbps[0] * (1 - BITRATE_SLACK));

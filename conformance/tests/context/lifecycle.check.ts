@@ -6,7 +6,7 @@ import { check, type CheckContext } from '../../check.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { identifyPattern, readFrameCounter } from '../../oracles/video.ts';
 import { expectEqual, expectTrue, fail } from '../support/expect.ts';
-import { attachFrame, pushAndObserve } from '../support/scenario.ts';
+import { attachFrame, embeddedServer, pushAndObserve } from '../support/scenario.ts';
 
 const UNPUBLISH_WAIT_MS = 5000;
 /** Time allowed for a change to show at the reader (1 s to take effect + reader latency). */
@@ -26,11 +26,6 @@ function advancing(frames: RgbFrame[]): boolean {
   return c.length >= 2 && c[c.length - 1] !== c[0];
 }
 
-async function requireEmbedded(ctx: CheckContext) {
-  if (!ctx.server.embedded) ctx.notApplicable('needs the embedded server (publish events)');
-  return ctx.server.embedded;
-}
-
 check(
   {
     id: 'context/stop',
@@ -44,7 +39,7 @@ check(
     requires: { methods: ['start', 'stop'] },
   },
   async (ctx) => {
-    const embedded = await requireEmbedded(ctx);
+    const embedded = embeddedServer(ctx);
     await pushAndObserve(ctx, {}, { observeMs: 1000, framesEveryMs: false });
     await ctx.iut.call('stop');
     try {
@@ -63,7 +58,7 @@ const PAUSE_OBSERVE_MS = 9500;
 
 async function pauseScenario(ctx: CheckContext) {
   if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern (its frame counter)');
-  const embedded = await requireEmbedded(ctx);
+  const embedded = embeddedServer(ctx);
   let unpublished = false;
   const onUnpublish = (e: { streamPath: string }) => {
     if (e.streamPath === `/live/${ctx.streamName}`) unpublished = true;

@@ -5,10 +5,9 @@
 import { check, type CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
 import type { Observation } from '../../oracles/observe.ts';
-import { bitrateKbps, fps as measuredFps, gopSeconds } from '../../oracles/packets.ts';
 import { expectAtMost, expectEqual, expectTrue, expectWithin, expectWithinRatio, fail } from '../support/expect.ts';
 import { pushAndObserve } from '../support/scenario.ts';
-import { videoStream } from '../support/streams.ts';
+import { measuredFps, measuredGop, measuredKbps, videoStream } from '../support/streams.ts';
 
 const OBSERVE_MS = 8000;
 const BITRATE_TOLERANCE = 0.2;
@@ -57,32 +56,32 @@ const FIELDS: FieldCase[] = [
     key: 'videoBitrate',
     meaning: '当前视频编/码器输出的比特率，单位 kbps',
     tolerance: `mean of the reports within ± ${BITRATE_TOLERANCE * 100} % of the video bitrate measured at the server`,
-    judge: (ctx, { o, reports }) => expectWithinRatio('videoBitrate (kbps)', mean(reports, 'videoBitrate'), bitrateKbps(o.packets, 'video'), BITRATE_TOLERANCE),
+    judge: (ctx, { o, reports }) => expectWithinRatio('videoBitrate (kbps)', mean(reports, 'videoBitrate'), measuredKbps(o, 'video'), BITRATE_TOLERANCE),
   },
   {
     key: 'audioBitrate',
     meaning: '当前音频编/码器输出的比特率，单位 kbps',
     tolerance: `mean of the reports within ± ${BITRATE_TOLERANCE * 100} % of the audio bitrate measured at the server`,
-    judge: (ctx, { o, reports }) => expectWithinRatio('audioBitrate (kbps)', mean(reports, 'audioBitrate'), bitrateKbps(o.packets, 'audio'), BITRATE_TOLERANCE),
+    judge: (ctx, { o, reports }) => expectWithinRatio('audioBitrate (kbps)', mean(reports, 'audioBitrate'), measuredKbps(o, 'audio'), BITRATE_TOLERANCE),
   },
   {
     key: 'videoFPS',
     meaning: '当前视频帧率',
     tolerance: `mean of the reports within ± ${FPS_TOLERANCE * 100} % of the frame rate from packet timestamps`,
-    judge: (ctx, { o, reports }) => expectWithinRatio('videoFPS', mean(reports, 'videoFPS'), measuredFps(o.packets), FPS_TOLERANCE),
+    judge: (ctx, { o, reports }) => expectWithinRatio('videoFPS', mean(reports, 'videoFPS'), measuredFps(o), FPS_TOLERANCE),
   },
   {
     key: 'videoGOP',
     meaning: '当前视频 GOP,也就是每两个关键帧(I帧)间隔时长，单位 s',
     tolerance: `mean of the reports within ± ${GOP_TOLERANCE_S} s of the keyframe interval at the server`,
-    judge: (ctx, { o, reports }) => expectWithin('videoGOP (s)', mean(reports, 'videoGOP'), gopSeconds(o.packets), GOP_TOLERANCE_S, ' s'),
+    judge: (ctx, { o, reports }) => expectWithin('videoGOP (s)', mean(reports, 'videoGOP'), measuredGop(o), GOP_TOLERANCE_S, ' s'),
   },
   {
     key: 'netSpeed',
     meaning: '当前的发送/接收速度',
     tolerance: `mean of the reports within ± ${BITRATE_TOLERANCE * 100} % of audio + video bitrate at the server (nothing is lost on loopback)`,
     judge: (ctx, { o, reports }) =>
-      expectWithinRatio('netSpeed (kbps)', mean(reports, 'netSpeed'), bitrateKbps(o.packets, 'video') + bitrateKbps(o.packets, 'audio'), BITRATE_TOLERANCE),
+      expectWithinRatio('netSpeed (kbps)', mean(reports, 'netSpeed'), measuredKbps(o, 'video') + measuredKbps(o, 'audio'), BITRATE_TOLERANCE),
   },
   {
     key: 'netJitter',
@@ -124,7 +123,7 @@ const FIELDS: FieldCase[] = [
     meaning: '主播端堆积的视频帧数',
     tolerance: `every report an integer in [0, ${UNIMPAIRED_CACHE_SECONDS} s of frames] while the server receives the stream in real time`,
     judge: (ctx, { o, reports }) => {
-      const limit = Math.ceil(measuredFps(o.packets) * UNIMPAIRED_CACHE_SECONDS);
+      const limit = Math.ceil(measuredFps(o) * UNIMPAIRED_CACHE_SECONDS);
       for (const r of reports) {
         expectTrue(`videoCache ${r['videoCache']} is a non-negative integer`, Number.isInteger(r['videoCache']) && r['videoCache']! >= 0);
         expectAtMost('videoCache (frames)', r['videoCache']!, limit);

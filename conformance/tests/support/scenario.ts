@@ -1,6 +1,7 @@
 // The push-and-observe scenario most checks share: create the IUT with attributes, start it,
 // wait until the server itself sees the publish, then read the stream back from the server
 // with the independent observer (conformance/oracles). Evidence is attached as it is gathered.
+import type { EmbeddedServer } from '../../../adapters/server/embedded.ts';
 import type { CheckContext } from '../../check.ts';
 import { AssertionError } from 'node:assert';
 import type { IutEvent } from '../../iut-client.ts';
@@ -88,4 +89,12 @@ export async function expectPublish(ctx: CheckContext, timeoutMs: number): Promi
       message: `the server did not see ${ctx.streamName} published within ${timeoutMs} ms (IUT status codes: ${codes.join(', ') || 'none'})`,
     });
   }
+}
+
+/** The embedded server (its publish events are the truth some checks need); other servers
+ *  make the check not applicable. */
+export function embeddedServer(ctx: CheckContext): EmbeddedServer {
+  const embedded = ctx.server.embedded;
+  if (!embedded) return ctx.notApplicable('needs the embedded server (publish/unpublish events)');
+  return embedded;
 }

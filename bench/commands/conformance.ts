@@ -1,0 +1,115 @@
+// `lpbench conformance`: runs the conformance suite against an IUT and writes the reports
+// (DESIGN.md "Outputs"). Exit code 0 when nothing failed or broke, 1 otherwise, 2 on bad usage.
+import { parseArgs } from 'node:util';
+import { relative } from 'node:path';
+import { loadRig } from '../rig/load.ts';
+import { runConformance, type ConformanceResult } from '../../conformance/run.ts';
+
+export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html]
+
+  --iut "<command>"   the IUT driver command (default: the reference pusher, lpbench driver)
+  --rig <file>        rig file (default: bench/rigs/default.yaml)
+  --grep <pattern>    run only the checks whose id matches this pattern
+  --out <dir>         output folder (default: reports)
+  --no-html           skip the Allure HTML report`;
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+interface Parsed {
+  iut?: string;
+  rig?: string;
+  grep?: string;
+  out?: string;
+  html: boolean;
+}
+
+function parse(argv: string[]): Parsed {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      iut: { type: 'string' },
+      rig: { type: 'string' },
+      grep: { type: 'string' },
+      out: { type: 'string' },
+      'no-html': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (values.help) throw new HelpRequested();
+  if (positionals.length) throw new Error(`unexpected argument ${JSON.stringify(positionals[0])}`);
+  for (const key of ['iut', 'rig', 'grep', 'out'] as const) {
+    if (values[key] !== undefined && values[key].trim() === '') throw new Error(`--${key} needs a value`);
+  }
+  if (values.grep !== undefined) {
+    try {
+      new RegExp(values.grep);
+    } catch (err) {
+      throw new Error(`--grep is not a valid pattern: ${(err as Error).message}`);
+    }
+  }
+  return { iut: values.iut, rig: values.rig, grep: values.grep, out: values.out, html: !values['no-html'] };
+}
+
+class HelpRequested extends Error {}
+
+function where(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+function report(result: ConformanceResult): string {
+  const t = result.totals;
+  const lines = [
+    '',
+    `IUT: ${result.iut.name} ${result.iut.version} (${result.iut.command})`,
+    `checks: ${t.passed} passed, ${t.failed} failed, ${t.broken} broken, ${t.skipped} skipped (not applicable) in ${(result.durationMs / 1000).toFixed(1)} s`,
+  ];
+  if (result.notice) lines.push(`note: ${result.notice}`);
+  for (const e of result.errors) lines.push(`error: ${e}`);
+  lines.push(
+    'reports:',
+    `  summary   ${where(result.reports.summary)}`,
+    `  coverage  ${where(result.reports.coverage)}`,
+    `  matrix    ${where(result.reports.matrix)}`,
+    `  allure    ${where(result.reports.allureResults)}`,
+  );
+  if (result.reports.html) lines.push(`  html      ${where(result.reports.html)}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args: Parsed;
+  try {
+    args = parse(argv);
+  } catch (err) {
+    if (err instanceof HelpRequested) {
+      process.stdout.write(USAGE + '\n');
+      return EXIT_OK;
+    }
+    process.stderr.write(`lpbench conformance: ${(err as Error).message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  if (args.rig !== undefined) {
+    try {
+      loadRig(args.rig);
+    } catch (err) {
+      process.stderr.write(`lpbench conformance: ${(err as Error).message}\n`);
+      return EXIT_USAGE;
+    }
+  }
+  const result = await runConformance({
+    ...(args.iut ? { iut: args.iut } : {}),
+    ...(args.rig ? { rig: args.rig } : {}),
+    ...(args.grep ? { grep: args.grep } : {}),
+    ...(args.out ? { outDir: args.out } : {}),
+    html: args.html,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  process.stdout.write(report(result));
+  const bad = result.totals.failed + result.totals.broken + result.errors.length;
+  return bad === 0 ? EXIT_OK : EXIT_FAILED;
+}

@@ -1,0 +1,171 @@
+// Declaring a conformance check (DESIGN.md "Outputs", "Infrastructure failures are *broken*,
+// assertion failures are *failed*"). check(meta, body) registers one vitest test that: labels
+// it for Allure (epic = area, feature, story, severity, spec row, tolerance, id); starts the IUT
+// and says hello; marks it not applicable (skipped, with the reason) when the IUT's capabilities
+// lack what the check requires; runs the body; and, pass or fail, attaches the IUT's event log
+// and stderr and disposes the IUT. The verdict and evidence travel in task.meta to the reporters.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as allure from 'allure-js-commons';
+import type { RunnerTestCase } from 'vitest';
+import type { Rig } from '../bench/rig/types.ts';
+import { conformanceTest } from './fixtures.ts';
+import { IutClient, type IutCapabilities, type IutHello } from './iut-client.ts';
+import type { ConformanceServer } from './server.ts';
+import { VERDICT_LABEL, REASON_LABEL, type CheckArea, type CheckMeta, type CheckTaskMeta } from './task-meta.ts';
+import { classifyError, errorMessage, NotApplicableError, type Verdict } from './verdict.ts';
+
+export type { CheckArea, CheckMeta, CheckSeverity } from './task-meta.ts';
+export { NotApplicableError } from './verdict.ts';
+
+/** The Allure epic of each area, in words. */
+export const AREA_EPICS: Record<CheckArea, string> = {
+  attributes: 'attributes',
+  events: 'events',
+  'status-codes': 'status codes',
+  'error-codes': 'error codes',
+  netstatus: 'netstatus',
+  context: 'context',
+};
+
+/** Default per-check time budget; a check states its own when it needs more. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 60_000;
+const EVIDENCE_DIR = 'evidence';
+const UNSAFE_FILE_CHARS = /[^A-Za-z0-9._-]+/g;
+/** File extensions of evidence files, by content type. */
+const EXTENSIONS: Record<string, string> = {
+  'application/json': '.json',
+  'text/plain': '.txt',
+  'text/html': '.html',
+  'text/csv': '.csv',
+  'image/png': '.png',
+  'image/jpeg': '.jpg',
+  'image/svg+xml': '.svg',
+  'audio/wav': '.wav',
+  'video/mp4': '.mp4',
+  'video/x-flv': '.flv',
+};
+
+export interface CheckContext {
+  /** The IUT, started and hello'd for this check; disposed after it. */
+  iut: IutClient;
+  hello: IutHello;
+  capabilities: IutCapabilities;
+  server: ConformanceServer;
+  /** Unique per check. */
+  streamName: string;
+  /** server.rtmpUrl(streamName). */
+  streamUrl: string;
+  rig: Rig;
+  /** A temp folder for this check, removed after it (attach what should be kept). */
+  workDir: string;
+  meta: CheckMeta;
+  attach(name: string, contentType: string, content: Buffer | string): Promise<void>;
+  attachFile(name: string, path: string, contentType: string): Promise<void>;
+  parameter(name: string, value: string): Promise<void>;
+  /** A line for the check's log (attached at the end). */
+  log(text: string): void;
+  /** Ends the check as skipped (not applicable) with this reason. */
+  notApplicable(reason: string): never;
+}
+
+function safeName(s: string): string {
+  return s.replace(UNSAFE_FILE_CHARS, '_');
+}
+
+/** The capabilities a check requires that the IUT does not claim, in words; '' when none. */
+export function missingCapabilities(requires: CheckMeta['requires'], caps: IutCapabilities): string {
+  if (!requires) return '';
+  const parts: string[] = [];
+  const kinds = ['attributes', 'methods', 'events'] as const;
+  for (const kind of kinds) {
+    const missing = (requires[kind] ?? []).filter((name) => !caps[kind].includes(name));
+    if (missing.length) parts.push(`${kind} ${missing.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+async function applyLabels(meta: CheckMeta): Promise<void> {
+  await allure.epic(AREA_EPICS[meta.area]);
+  await allure.feature(meta.feature);
+  await allure.story(meta.story);
+  await allure.severity(meta.severity ?? 'normal');
+  await allure.testCaseId(meta.id);
+  await allure.label('checkId', meta.id);
+  await allure.parameter('spec', meta.spec);
+  if (meta.tolerance) await allure.parameter('tolerance', meta.tolerance);
+  if (meta.specRows?.length) await allure.label('specRows', meta.specRows.join(' '));
+}
+
+/** Records an attachment in Allure and as a file under <out>/evidence for summary.json. */
+async function recordAttachment(record: CheckTaskMeta, outDir: string, name: string, contentType: string, content: Buffer | string): Promise<void> {
+  await allure.attachment(name, content, contentType);
+  const dir = join(outDir, EVIDENCE_DIR, safeName(record.check.id));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${record.attachments.length + 1}-${safeName(name)}${EXTENSIONS[contentType] ?? ''}`);
+  writeFileSync(file, content);
+  record.attachments.push({ name, contentType, path: relative(outDir, file) });
+}
+
+export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void>): void {
+  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, streamName, workDir, iutSlot }) => {
+    const record: CheckTaskMeta = { check: meta, attachments: [] };
+    (task as RunnerTestCase).meta.lpbench = record;
+    await applyLabels(meta);
+    const logLines: string[] = [];
+    const attach = (name: string, contentType: string, content: Buffer | string) => recordAttachment(record, lpbEnv.outDir, name, contentType, content);
+    let verdict: Verdict = 'passed';
+    let caught: unknown;
+    try {
+      if (lpbEnv.rig instanceof Error) throw lpbEnv.rig;
+      const rig = lpbEnv.rig;
+      const server = await serverHandle.get();
+      const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), stderrFile: join(workDir, 'driver-stderr.log') });
+      iutSlot.client = iut;
+      const hello = await iut.hello();
+      record.iut = { name: hello.name, version: hello.version, ...(hello.platform ? { platform: hello.platform } : {}) };
+      await allure.parameter('IUT', `${hello.name} ${hello.version}`);
+      const missing = missingCapabilities(meta.requires, hello.capabilities);
+      if (missing) throw new NotApplicableError(`IUT ${hello.name} ${hello.version} does not claim ${missing}`);
+      await body({
+        iut,
+        hello,
+        capabilities: hello.capabilities,
+        server,
+        streamName,
+        streamUrl: server.rtmpUrl(streamName),
+        rig,
+        workDir,
+        meta,
+        attach,
+        attachFile: (name, path, contentType) => attach(name, contentType, readFileSync(path)),
+        parameter: async (name, value) => {
+          await allure.parameter(name, value);
+        },
+        log: (text) => {
+          logLines.push(`${new Date().toISOString()} ${text}`);
+        },
+        notApplicable: (reason) => {
+          throw new NotApplicableError(reason);
+        },
+      });
+    } catch (err) {
+      caught = err;
+      verdict = classifyError(err);
+      record.message = err instanceof NotApplicableError ? err.reason : errorMessage(err);
+    } finally {
+      const iut = iutSlot.client;
+      if (iut) {
+        await iut.dispose();
+        await attach('IUT event log', 'application/json', JSON.stringify(iut.events(), null, 2));
+        await attach('driver stderr', 'text/plain', iut.stderr());
+      }
+      if (logLines.length) await attach('check log', 'text/plain', logLines.join('\n'));
+      record.verdict = verdict;
+      await allure.label(VERDICT_LABEL, verdict);
+      if (record.message !== undefined) await allure.label(REASON_LABEL, record.message);
+    }
+    if (verdict === 'skipped') skip(record.message);
+    if (caught !== undefined) throw caught;
+  });
+}

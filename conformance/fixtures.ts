@@ -1,0 +1,103 @@
+// The conformance suite's vitest fixtures (DESIGN.md house style: "the IUT and the rig are
+// fixtures chosen by config"). Worker scope: the environment (IUT command, rig, output folder)
+// and the RTMP server, started lazily once per worker and closed when the worker ends. Test
+// scope: a unique stream name, a temp work folder, and a slot for the test's IUT that is
+// disposed on every path, even when vitest abandons a test on timeout.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { test as base } from 'vitest';
+import { loadRig } from '../bench/rig/load.ts';
+import type { Rig } from '../bench/rig/types.ts';
+import { readConformanceEnv } from './env.ts';
+import type { IutClient } from './iut-client.ts';
+import { startConformanceServer, type ConformanceServer } from './server.ts';
+
+const STREAM_SUFFIX_BYTES = 3;
+
+export interface ConformanceWorkerEnv {
+  iutCommand: string;
+  /** The rig, or the error loading it (a check then ends broken). */
+  rig: Rig | Error;
+  outDir: string;
+}
+
+/** The worker's RTMP server: started on first use; a failed start is remembered, not retried. */
+export interface ServerHandle {
+  get(): Promise<ConformanceServer>;
+}
+
+/** Holds the test's IUT so the fixture can dispose it whatever happens to the test. */
+export interface IutSlot {
+  client: IutClient | undefined;
+}
+
+export interface ConformanceWorkerFixtures {
+  lpbEnv: ConformanceWorkerEnv;
+  serverHandle: ServerHandle;
+}
+
+export interface ConformanceTestFixtures {
+  streamName: string;
+  workDir: string;
+  iutSlot: IutSlot;
+}
+
+let streamCounter = 0;
+
+function newStreamName(): string {
+  streamCounter += 1;
+  const pool = process.env.VITEST_POOL_ID ?? '0';
+  return `lpb-w${pool}-${streamCounter}-${randomBytes(STREAM_SUFFIX_BYTES).toString('hex')}`;
+}
+
+export const conformanceTest = base.extend<{ $test: ConformanceTestFixtures; $worker: ConformanceWorkerFixtures }>({
+  lpbEnv: [
+    async ({}, use) => {
+      const env = readConformanceEnv();
+      let rig: Rig | Error;
+      try {
+        rig = loadRig(env.rigFile);
+      } catch (err) {
+        rig = err as Error;
+      }
+      await use({ iutCommand: env.iutCommand, rig, outDir: env.outDir });
+    },
+    { scope: 'worker' },
+  ],
+  serverHandle: [
+    async ({ lpbEnv }, use) => {
+      let started: Promise<ConformanceServer> | undefined;
+      const handle: ServerHandle = {
+        get() {
+          if (lpbEnv.rig instanceof Error) return Promise.reject(lpbEnv.rig);
+          started ??= startConformanceServer(lpbEnv.rig.server);
+          return started;
+        },
+      };
+      await use(handle);
+      if (started) await started.then((s) => s.close()).catch(() => undefined);
+    },
+    { scope: 'worker' },
+  ],
+  streamName: async ({}, use) => {
+    await use(newStreamName());
+  },
+  workDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'lpb-check-'));
+    try {
+      await use(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  iutSlot: async ({}, use) => {
+    const slot: IutSlot = { client: undefined };
+    try {
+      await use(slot);
+    } finally {
+      await slot.client?.dispose();
+    }
+  },
+});

@@ -1,0 +1,208 @@
+// Runs the conformance suite programmatically (DESIGN.md "Outputs"): vitest with
+// conformance/vitest.config.ts, the IUT and rig handed to the workers through LPB_* variables,
+// then every report: summary.json, runs/<iut>.json, coverage.md/.json, matrix.md/.json and the
+// single-file Allure HTML. Whatever breaks (the IUT, the server, a check, a report), every file
+// is still written and the problem is recorded in summary.errors.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startVitest } from 'vitest/node';
+import { spec } from '../spec/index.ts';
+import { loadRig } from '../bench/rig/load.ts';
+import type { Rig } from '../bench/rig/types.ts';
+import { generateAllureHtml } from '../reports/allure-html.ts';
+import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
+import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
+import { countTotals, currentCommit, readSummary, UNKNOWN, writeSummary, type Summary } from '../reports/summary.ts';
+import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
+import { SUMMARY_FILE } from './reporter/summary-reporter.ts';
+
+export const CONFIG_FILE = fileURLToPath(new URL('./vitest.config.ts', import.meta.url));
+export const ALLURE_RESULTS = 'allure-results';
+export const ALLURE_REPORT = 'allure-report';
+export const EVIDENCE = 'evidence';
+export const COVERAGE_BASE = 'coverage';
+export const MATRIX_BASE = 'matrix';
+const CHECK_FILE_SUFFIX = '.check.ts';
+/** Bound on the folder walk that counts check files. */
+const MAX_WALK_ENTRIES = 10_000;
+
+export interface RunOptions {
+  /** The IUT driver command (default: the reference pusher, `node bin/lpbench.js driver`). */
+  iut?: string;
+  /** Rig file (default: bench/rigs/default.yaml). */
+  rig?: string;
+  /** Only checks whose id matches this pattern (vitest testNamePattern). */
+  grep?: string;
+  /** Output folder (default 'reports', relative to the working directory). */
+  outDir?: string;
+  /** Generate the Allure HTML (default true). */
+  html?: boolean;
+  /** Where the *.check.ts files are (default conformance/tests). */
+  checksDir?: string;
+  /** No vitest console output (default false). */
+  quiet?: boolean;
+  /** Print progress lines here (default: nothing). */
+  log?: (line: string) => void;
+}
+
+export interface ReportPaths {
+  outDir: string;
+  summary: string;
+  allureResults: string;
+  html: string | undefined;
+  coverage: string;
+  matrix: string;
+  run: string;
+}
+
+export interface ConformanceResult extends Summary {
+  reports: ReportPaths;
+  /** Set when no check ran, saying why (no check files, or nothing matched --grep). */
+  notice?: string;
+}
+
+/** Number of *.check.ts files under dir (bounded walk). */
+export function countCheckFiles(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let count = 0;
+  let seen = 0;
+  const stack = [dir];
+  while (stack.length > 0 && seen < MAX_WALK_ENTRIES) {
+    const current = stack.pop()!;
+    for (const entry of readdirSync(current, { withFileTypes: true })) {
+      seen += 1;
+      if (entry.isDirectory() && entry.name !== 'node_modules') stack.push(join(current, entry.name));
+      else if (entry.isFile() && entry.name.endsWith(CHECK_FILE_SUFFIX)) count += 1;
+    }
+  }
+  return count;
+}
+
+function emptySummary(iutCommand: string, rig: Rig | { error: string }, startedAt: Date): Summary {
+  return {
+    iut: { name: UNKNOWN, version: UNKNOWN, command: iutCommand },
+    rig,
+    commit: currentCommit(REPO_ROOT),
+    startedAt: startedAt.toISOString(),
+    durationMs: Date.now() - startedAt.getTime(),
+    totals: countTotals([]),
+    tests: [],
+    errors: [],
+  };
+}
+
+async function runVitest(grep: string | undefined, errors: string[]): Promise<void> {
+  const exitCodeBefore = process.exitCode;
+  try {
+    const vitest = await startVitest('test', [], {
+      config: CONFIG_FILE,
+      root: REPO_ROOT,
+      run: true,
+      watch: false,
+      ...(grep ? { testNamePattern: grep } : {}),
+    });
+    await vitest.close();
+  } catch (err) {
+    errors.push(`the test run failed: ${(err as Error).message}`);
+  } finally {
+    // startVitest sets process.exitCode for failed checks; the caller decides the exit code.
+    process.exitCode = exitCodeBefore;
+  }
+}
+
+async function step(errors: string[], what: string, fn: () => Promise<void> | void): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    errors.push(`${what}: ${(err as Error).message}`);
+  }
+}
+
+export async function runConformance(opts: RunOptions = {}): Promise<ConformanceResult> {
+  const log = opts.log ?? (() => undefined);
+  const startedAt = new Date();
+  const outDir = resolve(opts.outDir ?? 'reports');
+  const checksDir = resolve(opts.checksDir ?? DEFAULT_CHECKS_DIR);
+  const iutCommand = opts.iut ?? DEFAULT_IUT_COMMAND;
+  const paths: ReportPaths = {
+    outDir,
+    summary: join(outDir, SUMMARY_FILE),
+    allureResults: join(outDir, ALLURE_RESULTS),
+    html: opts.html === false ? undefined : join(outDir, ALLURE_REPORT, 'index.html'),
+    coverage: join(outDir, `${COVERAGE_BASE}.md`),
+    matrix: join(outDir, `${MATRIX_BASE}.md`),
+    run: '',
+  };
+  for (const stale of [SUMMARY_FILE, ALLURE_RESULTS, ALLURE_REPORT, EVIDENCE]) rmSync(join(outDir, stale), { recursive: true, force: true });
+  mkdirSync(paths.allureResults, { recursive: true });
+
+  const errors: string[] = [];
+  let rig: Rig | { error: string };
+  try {
+    rig = loadRig(opts.rig);
+  } catch (err) {
+    rig = { error: (err as Error).message };
+    errors.push((err as Error).message);
+  }
+
+  const checkFiles = countCheckFiles(checksDir);
+  let notice: string | undefined;
+  if (checkFiles === 0) {
+    notice = `no check files (*${CHECK_FILE_SUFFIX}) in ${checksDir} yet: nothing to run`;
+    log(notice);
+  } else {
+    log(`running ${checkFiles} check file(s) from ${checksDir} against: ${iutCommand}`);
+    const saved = { iut: process.env[ENV_IUT], rig: process.env[ENV_RIG], out: process.env[ENV_OUT], checks: process.env[ENV_CHECKS_DIR], quiet: process.env[ENV_QUIET] };
+    process.env[ENV_IUT] = iutCommand;
+    process.env[ENV_RIG] = opts.rig ? resolve(opts.rig) : '';
+    process.env[ENV_OUT] = outDir;
+    process.env[ENV_CHECKS_DIR] = checksDir;
+    process.env[ENV_QUIET] = opts.quiet ? '1' : '';
+    try {
+      await runVitest(opts.grep, errors);
+    } finally {
+      restoreEnv(ENV_IUT, saved.iut);
+      restoreEnv(ENV_RIG, saved.rig);
+      restoreEnv(ENV_OUT, saved.out);
+      restoreEnv(ENV_CHECKS_DIR, saved.checks);
+      restoreEnv(ENV_QUIET, saved.quiet);
+    }
+  }
+
+  let summary: Summary;
+  try {
+    summary = readSummary(paths.summary);
+  } catch {
+    summary = emptySummary(iutCommand, rig, startedAt);
+  }
+  summary.errors = [...errors, ...summary.errors];
+  if (checkFiles > 0 && summary.tests.length === 0) {
+    notice = opts.grep ? `no check matches --grep ${JSON.stringify(opts.grep)}` : `no checks found in ${checksDir}`;
+    log(notice);
+  }
+
+  const runsDir = join(outDir, RUNS_DIR);
+  const errorsBeforeReports = summary.errors.length;
+  paths.run = join(runsDir, runFileName(summary.iut.name));
+  writeSummary(paths.summary, summary);
+  await step(summary.errors, 'runs/', () => {
+    mkdirSync(runsDir, { recursive: true });
+    if (summary.tests.length > 0) copyFileSync(paths.summary, paths.run);
+  });
+  await step(summary.errors, 'coverage', () => writeCoverage(join(outDir, COVERAGE_BASE), computeCoverage(spec, summary)));
+  await step(summary.errors, 'matrix', () => writeMatrix(join(outDir, MATRIX_BASE), computeMatrix(spec, readRuns(runsDir))));
+  if (paths.html) {
+    log('generating the Allure HTML report');
+    await step(summary.errors, 'Allure HTML', async () => {
+      await generateAllureHtml({ resultsDir: paths.allureResults, outDir: join(outDir, ALLURE_REPORT) });
+    });
+  }
+  if (summary.errors.length > errorsBeforeReports) writeSummary(paths.summary, summary);
+  return { ...summary, reports: paths, ...(notice ? { notice } : {}) };
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

@@ -1,0 +1,103 @@
+// Spec coverage (DESIGN.md "Outputs"): every spec row (reports/spec-rows.ts) mapped to the checks
+// of a run that cover it through CheckMeta.specRows, or "not yet". A check naming a value row
+// also covers its attribute row. Rows a check names that the spec does not have are listed, so
+// a typo in a check does not pass as coverage.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { LivePusherSpec } from '../spec/index.ts';
+import { specRows, type SpecRowKind } from './spec-rows.ts';
+import type { Summary, TestStatus } from './summary.ts';
+
+export const NOT_YET = 'not yet';
+
+export interface CoveringCheck {
+  id: string;
+  status: TestStatus;
+}
+
+export interface CoverageRow {
+  key: string;
+  kind: SpecRowKind;
+  label: string;
+  checks: CoveringCheck[];
+}
+
+export interface Coverage {
+  iut: string;
+  commit: string;
+  totals: { rows: number; covered: number };
+  rows: CoverageRow[];
+  /** specRows named by checks that are not rows of the spec. */
+  unknownRows: { key: string; checks: string[] }[];
+}
+
+export function computeCoverage(spec: LivePusherSpec, summary: Summary): Coverage {
+  const rows: CoverageRow[] = specRows(spec).map((r) => ({ key: r.key, kind: r.kind, label: r.label, checks: [] }));
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  const parentOf = new Map(specRows(spec).flatMap((r) => (r.parent ? [[r.key, r.parent] as const] : [])));
+  const unknown = new Map<string, string[]>();
+  for (const test of summary.tests) {
+    const covered = new Set<string>();
+    for (const key of test.specRows) {
+      if (!byKey.has(key)) {
+        unknown.set(key, [...(unknown.get(key) ?? []), test.id]);
+        continue;
+      }
+      covered.add(key);
+      const parent = parentOf.get(key);
+      if (parent) covered.add(parent);
+    }
+    for (const key of covered) byKey.get(key)?.checks.push({ id: test.id, status: test.status });
+  }
+  return {
+    iut: `${summary.iut.name} ${summary.iut.version}`,
+    commit: summary.commit,
+    totals: { rows: rows.length, covered: rows.filter((r) => r.checks.length > 0).length },
+    rows,
+    unknownRows: [...unknown].map(([key, checks]) => ({ key, checks })),
+  };
+}
+
+const KIND_TITLES: Record<SpecRowKind, string> = {
+  attribute: 'Attributes',
+  'attribute value': 'Attribute values',
+  'status code': 'Status codes (code)',
+  'error code': 'Error codes (errCode)',
+  netstatus: 'netstatus (info)',
+  event: 'Events',
+  method: 'Context methods',
+};
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function coverageMarkdown(c: Coverage): string {
+  const lines = [
+    '# Spec coverage',
+    '',
+    `Checks of the run against ${c.iut} at commit ${c.commit}: ${c.totals.covered} of ${c.totals.rows} spec rows covered.`,
+    'Each row lists the checks that name it in their specRows; a value row also covers its attribute.',
+  ];
+  for (const kind of Object.keys(KIND_TITLES) as SpecRowKind[]) {
+    const rows = c.rows.filter((r) => r.kind === kind);
+    if (rows.length === 0) continue;
+    lines.push('', `## ${KIND_TITLES[kind]}`, '', '| row | key | checks |', '|---|---|---|');
+    for (const r of rows) {
+      const checks = r.checks.length ? r.checks.map((k) => `${k.id} (${k.status})`).join(', ') : NOT_YET;
+      lines.push(`| ${cell(r.label)} | \`${r.key}\` | ${cell(checks)} |`);
+    }
+  }
+  if (c.unknownRows.length) {
+    lines.push('', '## Rows named by checks that the spec does not have', '', '| key | checks |', '|---|---|');
+    for (const u of c.unknownRows) lines.push(`| \`${cell(u.key)}\` | ${cell(u.checks.join(', '))} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes <base>.md and <base>.json. */
+export function writeCoverage(base: string, c: Coverage): void {
+  mkdirSync(dirname(base), { recursive: true });
+  writeFileSync(`${base}.md`, coverageMarkdown(c));
+  writeFileSync(`${base}.json`, JSON.stringify(c, null, 2) + '\n');
+}

@@ -1,0 +1,74 @@
+// The machine-readable summary of one conformance run (DESIGN.md "Outputs": reports/summary.json
+// per test id, status, duration, IUT, rig, commit). Written by the summary reporter, read by the
+// matrix and the CLI.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Rig } from '../bench/rig/types.ts';
+
+export type TestStatus = 'passed' | 'failed' | 'broken' | 'skipped';
+export const TEST_STATUSES: readonly TestStatus[] = ['passed', 'failed', 'broken', 'skipped'];
+
+export interface SummaryAttachment {
+  name: string;
+  contentType: string;
+  /** Relative to the folder holding summary.json. */
+  path: string;
+}
+
+export interface SummaryTest {
+  id: string;
+  title: string;
+  /** The check's area, or 'unknown' for a test not declared with check(). */
+  area: string;
+  feature?: string;
+  story?: string;
+  spec: string;
+  specRows: string[];
+  tolerance?: string;
+  status: TestStatus;
+  durationMs: number;
+  /** Why it was skipped, or the failure / breakage message; '' when it passed. */
+  message: string;
+  file: string;
+  attachments: SummaryAttachment[];
+}
+
+export interface Summary {
+  iut: { name: string; version: string; command: string };
+  rig: Rig | { error: string };
+  commit: string;
+  startedAt: string;
+  durationMs: number;
+  totals: Record<TestStatus, number>;
+  tests: SummaryTest[];
+  /** Errors outside any test (a check file that failed to load, an unhandled rejection). */
+  errors: string[];
+}
+
+export const UNKNOWN = 'unknown';
+const GIT_TIMEOUT_MS = 5_000;
+
+/** git rev-parse HEAD of this checkout, or 'unknown'. */
+export function currentCommit(cwd: string): string {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd, encoding: 'utf8', timeout: GIT_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'ignore'] }).trim() || UNKNOWN;
+  } catch {
+    return UNKNOWN;
+  }
+}
+
+export function countTotals(tests: readonly SummaryTest[]): Record<TestStatus, number> {
+  const totals: Record<TestStatus, number> = { passed: 0, failed: 0, broken: 0, skipped: 0 };
+  for (const t of tests) totals[t.status] += 1;
+  return totals;
+}
+
+export function writeSummary(file: string, summary: Summary): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+}
+
+export function readSummary(file: string): Summary {
+  return JSON.parse(readFileSync(file, 'utf8')) as Summary;
+}

@@ -403,7 +403,7 @@ export class LivePusher extends EventEmitter {
     this.streamBase = base;
     this.meter?.resetKeyframes();
     pipeline.once('frame', () => {
-      if (this.pipeline === pipeline) this.milestone(CODE.firstFrame);
+      if (this.pipeline === pipeline && picture.kind === 'camera') this.milestone(CODE.firstFrame);
     });
     pipeline.on('video', (v: EncodedVideo) => this.onVideo(pipeline, v));
     pipeline.on('audio', (a: EncodedAudio) => this.onAudio(pipeline, a));
@@ -430,6 +430,9 @@ export class LivePusher extends EventEmitter {
     const ts = this.streamTime(v.timestampMs);
     if (v.sequenceHeader) {
       this.readEncodedSize(v.body);
+      // ffmpeg opens the encoder from the first captured frame, so a sequence header proves a
+      // frame was captured even when the low-rate tap has not delivered it yet.
+      if (this.pipeline.options.picture.kind === 'camera') this.milestone(CODE.firstFrame);
       this.milestone(CODE.encoderStarted);
       if (!this.publisher && this.attrs['url']) this.startPublisher();
     } else {

@@ -1,0 +1,140 @@
+// The scriptable RTMP fault server (DESIGN.md "Faults and codes"): listens on a free loopback
+// port and meets every connection with the same FaultScript, so the pusher under test's status
+// codes 3003 (handshake failure), 3004 (server closed the connection) and 3005 (read/write
+// failure) can be provoked on purpose (live-pusher.zh.md 状态码; context-api.md "Status codes").
+// A client that reconnects meets the fault again; stats.connections counts the attempts.
+import { EventEmitter } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
+import { FaultConnection, type FaultSink } from './fault-connection.ts';
+import { validateFaultScript, type FaultScript } from './fault-script.ts';
+
+export type { FaultScript, FaultKind } from './fault-script.ts';
+export { EXPECTED_STATUS_CODE } from './fault-script.ts';
+
+export interface FaultServerEvents {
+  connection: [];
+  handshake: [];
+  connect: [app: string];
+  publish: [streamName: string];
+  media: [kind: 'audio' | 'video', bytes: number];
+  /** A fault was injected: the script kind that did it. */
+  fault: [what: string];
+  /** A client sent malformed RTMP (or exceeded a limit); its connection was closed. */
+  'protocol-error': [message: string];
+}
+
+export interface FaultServerStats {
+  connections: number;
+  publishes: number;
+  mediaBytes: number;
+  faultsInjected: number;
+}
+
+export interface FaultServerOptions {
+  /** Loopback address to listen on: 127.0.0.1 (default) or ::1. */
+  host?: string;
+}
+
+const DEFAULT_HOST = '127.0.0.1';
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set([DEFAULT_HOST, '::1']);
+/** Any free port. */
+const EPHEMERAL_PORT = 0;
+/** Concurrent connections accepted; more are refused by the OS backlog / closed at once. */
+const MAX_CONNECTIONS = 64;
+
+export class FaultServer extends EventEmitter<FaultServerEvents> {
+  readonly port: number;
+  readonly host: string;
+  readonly script: FaultScript;
+  readonly stats: FaultServerStats = { connections: 0, publishes: 0, mediaBytes: 0, faultsInjected: 0 };
+  private readonly server: Server;
+  private readonly open = new Set<FaultConnection>();
+  private closed: Promise<void> | undefined;
+
+  private constructor(server: Server, script: FaultScript, host: string, port: number) {
+    super();
+    this.server = server;
+    this.script = script;
+    this.host = host;
+    this.port = port;
+    server.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** Listens on a free port of a loopback address. Rejects on a bad script or a non-loopback host. */
+  static async start(script: FaultScript, opts: FaultServerOptions = {}): Promise<FaultServer> {
+    validateFaultScript(script);
+    const host = opts.host ?? DEFAULT_HOST;
+    if (!LOOPBACK_HOSTS.has(host)) throw new RangeError(`fault server listens on loopback only (${[...LOOPBACK_HOSTS].join(', ')}), not ${host}`);
+    const server = createServer();
+    server.maxConnections = MAX_CONNECTIONS;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(EPHEMERAL_PORT, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address();
+    if (address === null || typeof address === 'string') {
+      await new Promise((resolve) => server.close(resolve));
+      throw new Error(`fault server: unexpected listen address ${String(address)}`);
+    }
+    return new FaultServer(server, script, host, address.port);
+  }
+
+  /** rtmp://HOST:PORT/app/stream */
+  url(app: string, stream: string): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `rtmp://${host}:${this.port}/${app}/${stream}`;
+  }
+
+  /** Sockets currently open (0 after close()). */
+  get openConnections(): number {
+    return this.open.size;
+  }
+
+  /** The OS-level count of open connections (node's server.getConnections). */
+  getConnections(): Promise<number> {
+    return new Promise((resolve, reject) => this.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+  }
+
+  /** Stops listening, destroys every open socket and clears every timer. Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      for (const c of this.open) c.destroy();
+      this.open.clear();
+    });
+    return this.closed;
+  }
+
+  private onConnection(socket: Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.stats.connections++;
+    const connection = new FaultConnection(socket, this.script, this.sink);
+    this.open.add(connection);
+    socket.once('close', () => this.open.delete(connection));
+    this.emit('connection');
+  }
+
+  private readonly sink: FaultSink = {
+    handshake: () => this.emit('handshake'),
+    connect: (app) => this.emit('connect', app),
+    publish: (streamName) => {
+      this.stats.publishes++;
+      this.emit('publish', streamName);
+    },
+    media: (kind, bytes) => {
+      this.stats.mediaBytes += bytes;
+      this.emit('media', kind, bytes);
+    },
+    fault: (what) => {
+      this.stats.faultsInjected++;
+      this.emit('fault', what);
+    },
+    protocolError: (message) => this.emit('protocol-error', message),
+  };
+}

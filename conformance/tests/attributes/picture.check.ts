@@ -6,7 +6,7 @@ import { check, type CheckContext } from '../../check.ts';
 import { identifyPattern, isBlack, meanLuma } from '../../oracles/video.ts';
 import type { Observation } from '../../oracles/observe.ts';
 import { expectAtMost, expectEqual, expectTrue, fail } from '../support/expect.ts';
-import { attachFrame, embeddedServer, middleFrame, pushAndObserve } from '../support/scenario.ts';
+import { attachFrame, embeddedServer, liveTimes, middleFrame, pushAndObserve } from '../support/scenario.ts';
 
 function patternOf(o: Observation) {
   const frame = middleFrame(o);
@@ -124,15 +124,16 @@ check(
           await ctx.iut.update({ 'remote-mirror': true });
         },
       });
-      const timeline = o.frames.map((f) => ({ at: f.receivedAt, t: identifyPattern(f).transform, luma: meanLuma(f) }));
-      await ctx.attach('frame timeline', 'application/json', JSON.stringify(timeline.map((x) => ({ ...x, at: x.at - updatedAt })), null, 2));
-      const before = o.frames.filter((f) => f.receivedAt < updatedAt);
+      const at = liveTimes(o.frames);
+      const timeline = o.frames.map((f, i) => ({ at: at[i]! - updatedAt, t: identifyPattern(f).transform, luma: meanLuma(f) }));
+      await ctx.attach('frame timeline', 'application/json', JSON.stringify(timeline, null, 2));
+      const before = o.frames.filter((_, i) => at[i]! < updatedAt);
       expectTrue('frames before the update', before.length > 0);
       expectTrue('unmirrored before the update', before.every((f) => identifyPattern(f).transform === 'identity'));
-      const firstMirrored = o.frames.find((f) => f.receivedAt >= updatedAt && identifyPattern(f).transform === 'mirror');
-      await attachFrame(ctx, 'first mirrored frame', firstMirrored);
-      if (!firstMirrored) fail('no mirrored frame after the update');
-      expectAtMost('update to first mirrored frame (ms)', firstMirrored.receivedAt - updatedAt, RUNTIME_LIMIT_MS + READER_ALLOWANCE_MS, ' ms');
+      const first = o.frames.findIndex((f, i) => at[i]! >= updatedAt && identifyPattern(f).transform === 'mirror');
+      await attachFrame(ctx, 'first mirrored frame', o.frames[first]);
+      if (first < 0) fail('no mirrored frame after the update');
+      expectAtMost('update to first mirrored frame (ms)', at[first]! - updatedAt, RUNTIME_LIMIT_MS + READER_ALLOWANCE_MS, ' ms');
       const last = o.frames[o.frames.length - 1]!;
       expectEqual('pattern transform at the end', identifyPattern(last).transform, 'mirror');
       expectTrue('the connection stayed up (no unpublish at the server)', !unpublished);

@@ -6,15 +6,11 @@ import { check, type CheckContext } from '../../check.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { identifyPattern, readFrameCounter } from '../../oracles/video.ts';
 import { expectEqual, expectTrue, fail } from '../support/expect.ts';
-import { attachFrame, embeddedServer, pushAndObserve } from '../support/scenario.ts';
+import { attachFrame, embeddedServer, framesBetween as between, liveTimes, pushAndObserve } from '../support/scenario.ts';
 
 const UNPUBLISH_WAIT_MS = 5000;
 /** Time allowed for a change to show at the reader (1 s to take effect + reader latency). */
 const SETTLE_MS = 1500;
-
-function between(frames: (RgbFrame & { receivedAt: number })[], from: number, to: number) {
-  return frames.filter((f) => f.receivedAt >= from && f.receivedAt < to);
-}
 
 function counters(frames: RgbFrame[]): (number | null)[] {
   return frames.map((f) => readFrameCounter(f, identifyPattern(f).transform ?? 'identity'));
@@ -79,14 +75,14 @@ async function pauseScenario(ctx: CheckContext) {
         await ctx.iut.call('resume');
       },
     });
-    const frames = o.frames as (RgbFrame & { receivedAt: number })[];
+    const frames = o.frames;
     const before = between(frames, 0, pausedAt);
     const paused = between(frames, pausedAt + SETTLE_MS, resumedAt);
     const after = between(frames, resumedAt + SETTLE_MS, Number.POSITIVE_INFINITY);
     await ctx.attach(
       'frame counter timeline',
       'application/json',
-      JSON.stringify(frames.map((f, i) => ({ at: f.receivedAt - pausedAt, counter: counters([f])[0], i })), null, 2),
+      JSON.stringify(liveTimes(frames).map((at, i) => ({ at: at - pausedAt, counter: counters([frames[i]!])[0], i })), null, 2),
     );
     await attachFrame(ctx, 'frame while paused', paused[Math.floor(paused.length / 2)]);
     await attachFrame(ctx, 'frame after resume', after[Math.floor(after.length / 2)]);
@@ -165,7 +161,7 @@ check(
         await ctx.iut.call('switchCamera');
       },
     });
-    const frames = o.frames as (RgbFrame & { receivedAt: number })[];
+    const frames = o.frames;
     const before = between(frames, 0, switchedAt);
     const after = between(frames, switchedAt + SETTLE_MS, Number.POSITIVE_INFINITY);
     await attachFrame(ctx, 'frame before', before[before.length - 1]);

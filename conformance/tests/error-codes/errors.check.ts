@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, type CheckContext } from '../../check.ts';
 import { meanRgb } from '../../oracles/video.ts';
-import type { RgbFrame } from '../../oracles/frame.ts';
 import { expectEqual, expectTrue } from '../support/expect.ts';
 import { solidPng } from '../support/image.ts';
-import { attachFrame, pushAndObserve } from '../support/scenario.ts';
+import { attachFrame, framesBetween, pushAndObserve } from '../support/scenario.ts';
 
 const ERROR_WAIT_MS = 10_000;
 
@@ -112,7 +111,7 @@ check(
         await ctx.iut.call('pause');
       },
     });
-    const paused = (o.frames as (RgbFrame & { receivedAt: number })[]).filter((f) => f.receivedAt >= pausedAt + 1500);
+    const paused = framesBetween(o.frames, pausedAt + 1500, Number.POSITIVE_INFINITY);
     await attachFrame(ctx, 'frame while paused', paused[paused.length - 1]);
     expectTrue('frames while paused', paused.length > 0);
     for (const f of paused) {

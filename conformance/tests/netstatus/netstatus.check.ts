@@ -10,6 +10,8 @@ import { pushAndObserve } from '../support/scenario.ts';
 import { measuredFps, measuredGop, measuredKbps, videoStream } from '../support/streams.ts';
 
 const OBSERVE_MS = 8000;
+/** Reports from this long after observing began are the steady state judged. */
+const STEADY_AFTER_MS = 3000;
 const BITRATE_TOLERANCE = 0.2;
 const FPS_TOLERANCE = 0.1;
 const GOP_TOLERANCE_S = 0.5;
@@ -28,10 +30,10 @@ interface Measured {
 
 async function measure(ctx: CheckContext): Promise<Measured> {
   const r = await pushAndObserve(ctx, {}, { observeMs: OBSERVE_MS, framesEveryMs: false });
-  // Reports whose window lies inside the observation: received after the first full
-  // interval of observing, up to its end.
+  // Reports from the steady state inside the observation: the first few seconds after start
+  // are skipped (a GOP needs two keyframes to be measured at all), up to the end of reading.
   const all = ctx.iut.events('netstatus');
-  const inWindow = all.filter((e: IutEvent) => e.receivedAt >= r.observedFrom + 1000 && e.receivedAt <= r.observedTo);
+  const inWindow = all.filter((e: IutEvent) => e.receivedAt >= r.observedFrom + STEADY_AFTER_MS && e.receivedAt <= r.observedTo);
   const reports = inWindow.map((e) => ((e.detail as { info?: Info })?.info ?? {}) as Info);
   await ctx.attach('netstatus series', 'application/json', JSON.stringify(all.map((e) => ({ at: e.receivedAt - r.observedFrom, ...((e.detail as { info?: Info })?.info ?? {}) })), null, 2));
   if (reports.length === 0) fail(`no netstatus report during the ${OBSERVE_MS} ms observation (${all.length} in all)`);

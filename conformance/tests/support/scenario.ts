@@ -98,3 +98,24 @@ export function embeddedServer(ctx: CheckContext): EmbeddedServer {
   if (!embedded) return ctx.notApplicable('needs the embedded server (publish/unpublish events)');
   return embedded;
 }
+
+/**
+ * When each decoded frame was live at the server, on the wall clock. The reader receives the
+ * server's cached GOP in a burst and decodes with some delay, so arrival times alone misplace
+ * the first frames; presentation times do not. The smallest (arrival − pts) over the
+ * observation is the live edge: frames that arrived as soon as they were sent. A frame's live
+ * time is its pts plus that offset — an upper bound on when it left the IUT by the reader's own
+ * latency (the allowance runtime checks state).
+ */
+export function liveTimes(frames: RgbFrame[]): number[] {
+  const offsets = frames.filter((f) => Number.isFinite(f.ptsMs) && Number.isFinite(f.receivedAt)).map((f) => f.receivedAt - f.ptsMs);
+  if (offsets.length === 0) return frames.map((f) => f.receivedAt);
+  const offset = Math.min(...offsets);
+  return frames.map((f) => (Number.isFinite(f.ptsMs) ? f.ptsMs + offset : f.receivedAt));
+}
+
+/** Frames whose live time is in [from, to). */
+export function framesBetween(frames: RgbFrame[], from: number, to: number): RgbFrame[] {
+  const at = liveTimes(frames);
+  return frames.filter((_, i) => at[i]! >= from && at[i]! < to);
+}

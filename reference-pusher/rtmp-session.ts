@@ -116,6 +116,7 @@ export class RtmpPublishSession extends EventEmitter {
   private streamId = 0;
   private closed = false;
   private failed = false;
+  private publishing = false;
   private queuedVideo = 0;
   private queuedAudio = 0;
   private videoSent = 0;
@@ -213,7 +214,10 @@ export class RtmpPublishSession extends EventEmitter {
   /** From here on the socket is read by the chunk layer for the rest of the session. */
   private attach(remainder: Uint8Array): void {
     this.socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
-    this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(new RtmpSessionError('io', `${err.code ?? ''} ${err.message}`.trim(), err)));
+    // A reset before publishing started is the server dropping us (3004); once pushing, a read/write failure (3005).
+    this.socket.on('error', (err: NodeJS.ErrnoException) =>
+      this.fail(new RtmpSessionError(this.publishing ? 'io' : 'closed', `${err.code ?? ''} ${err.message}`.trim(), err)),
+    );
     this.socket.on('end', () => this.fail(new RtmpSessionError('closed', 'the server closed the connection')));
     this.socket.on('close', () => this.fail(new RtmpSessionError('closed', 'the connection closed')));
     this.socket.on('drain', () => this.emit('drain'));
@@ -245,6 +249,7 @@ export class RtmpPublishSession extends EventEmitter {
         this.publishWaiter = { resolve, reject };
         this.sendCommand(publishCommand(TXN.publish, this.url.streamName), this.streamId);
       });
+      this.publishing = true;
       onPhase('publishing');
       this.stallTimer = setInterval(() => this.checkStall(), STALL_CHECK_MS);
     } finally {
@@ -325,6 +330,11 @@ export class RtmpPublishSession extends EventEmitter {
       if (p) {
         this.pending.delete(cmd.transactionId);
         p.resolve(cmd);
+      } else if (cmd.name === CommandName.Error && cmd.transactionId === TXN.publish && this.publishWaiter) {
+        const info = commandStatusInfo(cmd);
+        const w = this.publishWaiter;
+        this.publishWaiter = undefined;
+        w.reject(new RtmpSessionError('rejected', `publish refused${info ? `: ${info.code} ${info.description}` : ''}`));
       }
       return;
     }

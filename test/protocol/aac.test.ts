@@ -13,28 +13,7 @@ import {
 } from '../../protocol/aac.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
 import { synthAdts } from './ffmpeg-fixture.ts';
-
-function bits(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  const padded = clean.padEnd(Math.ceil(clean.length / 8) * 8, '0');
-  return Uint8Array.from(padded.match(/.{8}/g) ?? [], (byte) => parseInt(byte, 2));
-}
-
-function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-}
-
-function expectProtocolError(fn: () => unknown, code: ProtocolError['code']): ProtocolError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    expect((err as ProtocolError).code).toBe(code);
-    return err as ProtocolError;
-  }
-  throw new Error('expected a ProtocolError');
-}
+import { bits, expectProtocolError, hex } from './bytes-helpers.ts';
 
 describe('AudioSpecificConfig golden encodings', () => {
   it('AAC LC 44100 Hz stereo is 12 10', () => {

@@ -13,25 +13,10 @@ import {
   type Amf0Value,
 } from '../../protocol/amf0.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
-
-function hex(text: string): Uint8Array {
-  const clean = text.replace(/#[^\n]*/g, '').replace(/\s+/g, '');
-  return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-}
+import { expectProtocolError, hex } from './bytes-helpers.ts';
 
 function ascii(text: string): string {
   return Buffer.from(text, 'latin1').toString('hex');
-}
-
-function expectProtocolError(fn: () => unknown, code: ProtocolError['code']): ProtocolError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    expect((err as ProtocolError).code).toBe(code);
-    return err as ProtocolError;
-  }
-  throw new Error('expected a ProtocolError');
 }
 
 // The RTMP connect command as FMLE/OBS send it: "connect", transaction 1, command object.

@@ -20,28 +20,7 @@ import {
   splitAvcc,
 } from '../../protocol/avc.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
-
-function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-}
-
-function bits(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  const padded = clean.padEnd(Math.ceil(clean.length / 8) * 8, '0');
-  return Uint8Array.from(padded.match(/.{8}/g) ?? [], (byte) => parseInt(byte, 2));
-}
-
-function expectProtocolError(fn: () => unknown, code: ProtocolError['code']): ProtocolError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    expect((err as ProtocolError).code).toBe(code);
-    return err as ProtocolError;
-  }
-  throw new Error('expected a ProtocolError');
-}
+import { bits, expectProtocolError, hex } from './bytes-helpers.ts';
 
 /** A real SPS written by ffmpeg 4.x/libx264 for testsrc 360x640 rgb24 (High 4:4:4, cropped
  *  368 -> 360, with an emulation prevention byte). */

@@ -18,25 +18,10 @@ import {
   type FlvEvent,
   type FlvTag,
 } from '../../protocol/flv/index.ts';
-
-function hex(text: string): Uint8Array {
-  const clean = text.replace(/\s+/g, '');
-  return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
-}
+import { expectProtocolError, hex } from './bytes-helpers.ts';
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   return new Uint8Array(Buffer.concat(parts));
-}
-
-function expectProtocolError(fn: () => unknown, code: ProtocolError['code']): ProtocolError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtocolError);
-    expect((err as ProtocolError).code).toBe(code);
-    return err as ProtocolError;
-  }
-  throw new Error('expected a ProtocolError');
 }
 
 /** Feeds `bytes` cut at `cuts` (sorted offsets) and ends the demuxer. */

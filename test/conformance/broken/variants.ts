@@ -21,13 +21,21 @@ export interface BrokenVariant {
 }
 
 function dropAttrs(names: string[]): (req: Json) => Json {
+  return rewriteAttrs((attrs) => without(attrs, names));
+}
+
+/** Rewrites the attrs of create (and, unless createOnly, update) requests. */
+function rewriteAttrs(fn: (attrs: Json) => Json, createOnly = false): (req: Json) => Json {
   return (req) => {
     const params = req['params'] as Json | undefined;
     const attrs = params?.['attrs'] as Json | undefined;
-    if (!attrs) return req;
-    const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => !names.includes(k)));
-    return { ...req, params: { ...params, attrs: kept } };
+    if (!attrs || (createOnly && req['method'] !== 'create')) return req;
+    return { ...req, params: { ...params, attrs: fn(attrs) } };
   };
+}
+
+function without(attrs: Json, names: string[]): Json {
+  return Object.fromEntries(Object.entries(attrs).filter(([k]) => !names.includes(k)));
 }
 
 function mapEvent(name: string, fn: (detail: Json) => Json | null): (msg: Json) => Json | null {
@@ -62,13 +70,8 @@ export const VARIANTS: BrokenVariant[] = [
   {
     name: 'always-mirror',
     what: 'mirrors the stream whatever the attributes say',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs || req['method'] !== 'create') return req;
-      return { ...req, params: { ...params, attrs: { ...attrs, 'remote-mirror': true } } };
-    },
-    breaks: ['attributes/mirror/false', 'attributes/remote-mirror/false', 'attributes/enable-camera/true', 'context/switchCamera'],
+    request: rewriteAttrs((attrs) => ({ ...attrs, 'remote-mirror': true }), true),
+    breaks: ['attributes/mirror/false', 'attributes/remote-mirror/false', 'attributes/enable-camera/true'],
   },
   {
     name: 'ignore-size',
@@ -76,8 +79,8 @@ export const VARIANTS: BrokenVariant[] = [
     request: dropAttrs(['mode', 'video-width', 'video-height', 'aspect', 'orientation']),
     breaks: [
       'attributes/mode/(QVGA|HVGA|HD|FHD)',
-      'attributes/video-width/.*',
-      'attributes/video-height/.*',
+      'attributes/video-width/480',
+      'attributes/video-height/480',
       'attributes/aspect/3:4',
       'attributes/orientation/horizontal',
     ],
@@ -85,60 +88,31 @@ export const VARIANTS: BrokenVariant[] = [
   {
     name: 'landscape',
     what: 'always pushes a landscape picture',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs || req['method'] !== 'create') return req;
-      const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => !['video-width', 'video-height', 'mode', 'aspect'].includes(k)));
-      return { ...req, params: { ...params, attrs: { ...kept, orientation: 'horizontal' } } };
-    },
-    breaks: ['attributes/mode/(SD|RTC)', 'attributes/aspect/9:16', 'attributes/orientation/vertical'],
+    request: rewriteAttrs((attrs) => ({ ...without(attrs, ['video-width', 'video-height', 'mode', 'aspect']), orientation: 'horizontal' }), true),
+    breaks: ['attributes/mode/(SD|RTC)', 'attributes/aspect/9:16', 'attributes/orientation/vertical', 'attributes/video-width/default'],
   },
   {
     name: 'ignore-fps',
     what: 'ignores fps and pushes 25 fps',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs) return req;
-      return { ...req, params: { ...params, attrs: { ...attrs, fps: 25 } } };
-    },
+    request: rewriteAttrs((attrs) => ({ ...attrs, fps: 25 })),
     breaks: ['attributes/fps/(5|15|30)'],
   },
   {
     name: 'ignore-bitrate',
     what: 'ignores min-bitrate and max-bitrate and pushes 1500 kbps',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs) return req;
-      const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== 'min-bitrate'));
-      return { ...req, params: { ...params, attrs: { ...kept, 'max-bitrate': 1500 } } };
-    },
+    request: rewriteAttrs((attrs) => ({ ...without(attrs, ['min-bitrate']), 'max-bitrate': 1500 })),
     breaks: ['attributes/min-bitrate/.*', 'attributes/max-bitrate/.*', 'attributes/mode/(QVGA|HVGA|SD|RTC)'],
   },
   {
     name: 'low-bitrate',
     what: 'pushes 100 kbps whatever is asked',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs || req['method'] !== 'create') return req;
-      const kept = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== 'mode'));
-      return { ...req, params: { ...params, attrs: { ...kept, 'min-bitrate': 100, 'max-bitrate': 100 } } };
-    },
+    request: rewriteAttrs((attrs) => ({ ...without(attrs, ['mode']), 'min-bitrate': 100, 'max-bitrate': 100 }), true),
     breaks: ['attributes/min-bitrate/.*', 'attributes/mode/(HD|FHD)'],
   },
   {
     name: 'swap-audio-quality',
     what: 'pushes 16 kHz for high and 48 kHz for low',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs) return req;
-      const q = attrs['audio-quality'] === 'low' ? 'high' : 'low';
-      return { ...req, params: { ...params, attrs: { ...attrs, 'audio-quality': q } } };
-    },
+    request: rewriteAttrs((attrs) => ({ ...attrs, 'audio-quality': attrs['audio-quality'] === 'low' ? 'high' : 'low' })),
     breaks: ['attributes/audio-quality/(high|low)'],
   },
   {
@@ -150,12 +124,7 @@ export const VARIANTS: BrokenVariant[] = [
   {
     name: 'dark-and-silent',
     what: 'pushes a black picture and silence',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs || req['method'] !== 'create') return req;
-      return { ...req, params: { ...params, attrs: { ...attrs, 'enable-camera': false, 'enable-mic': false } } };
-    },
+    request: rewriteAttrs((attrs) => ({ ...attrs, 'enable-camera': false, 'enable-mic': false }), true),
     breaks: ['attributes/enable-camera/true', 'attributes/enable-mic/true', 'attributes/muted/false', 'context/pause', 'context/resume'],
   },
   {
@@ -167,12 +136,7 @@ export const VARIANTS: BrokenVariant[] = [
   {
     name: 'autopush-always',
     what: 'pushes as soon as it has a url',
-    request: (req) => {
-      const params = req['params'] as Json | undefined;
-      const attrs = params?.['attrs'] as Json | undefined;
-      if (!attrs || req['method'] !== 'create' || !attrs['url']) return req;
-      return { ...req, params: { ...params, attrs: { ...attrs, autopush: true } } };
-    },
+    request: rewriteAttrs((attrs) => (attrs['url'] ? { ...attrs, autopush: true } : attrs), true),
     breaks: ['attributes/autopush/false'],
   },
   {

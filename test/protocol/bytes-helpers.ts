@@ -1,0 +1,29 @@
+// Helpers shared by the protocol tests: golden bytes written as hex or bit strings, and the
+// assertion that a parser refused its input with a typed ProtocolError of the right code.
+import { expect } from 'vitest';
+import { ProtocolError } from '../../protocol/errors.ts';
+
+/** "46 4C 56" -> bytes (whitespace and `# comments` to the end of a line ignored). */
+export function hex(text: string): Uint8Array {
+  const clean = text.replace(/#[^\n]*/g, '').replace(/\s+/g, '');
+  return Uint8Array.from(clean.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+/** "0001 0010" -> bytes, zero-padded to whole bytes (whitespace ignored). */
+export function bits(text: string): Uint8Array {
+  const clean = text.replace(/\s+/g, '');
+  const padded = clean.padEnd(Math.ceil(clean.length / 8) * 8, '0');
+  return Uint8Array.from(padded.match(/.{8}/g) ?? [], (byte) => parseInt(byte, 2));
+}
+
+/** Runs fn, which must throw a ProtocolError with this code; returns it. */
+export function expectProtocolError(fn: () => unknown, code: ProtocolError['code']): ProtocolError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ProtocolError);
+    expect((err as ProtocolError).code).toBe(code);
+    return err as ProtocolError;
+  }
+  throw new Error('expected a ProtocolError');
+}

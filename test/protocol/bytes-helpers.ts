@@ -27,3 +27,13 @@ export function expectProtocolError(fn: () => unknown, code: ProtocolError['code
   }
   throw new Error('expected a ProtocolError');
 }
+
+/** What fn threw, or undefined when it returned. */
+export function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import { commandMessage } from '../../protocol/rtmp/messages.ts';
 import { MessageType } from '../../protocol/rtmp/constants.ts';
 import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
+import { caught } from './bytes-helpers.ts';
 
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -23,15 +24,6 @@ function feedBytewise(reader: ChunkReader, bytes: Uint8Array): RtmpMessage[] {
   const out: RtmpMessage[] = [];
   for (const b of bytes) out.push(...reader.feed(Uint8Array.of(b)));
   return out;
-}
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
 }
 
 describe('chunk writer golden bytes', () => {

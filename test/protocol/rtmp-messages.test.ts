@@ -39,17 +39,9 @@ import { ProtocolError } from '../../protocol/errors.ts';
 import { ChunkReader } from '../../protocol/rtmp/chunk-reader.ts';
 import { ChunkWriter } from '../../protocol/rtmp/chunk-writer.ts';
 import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
+import { caught } from './bytes-helpers.ts';
 
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
 
 describe('protocol control messages', () => {
   it('encode on chunk stream 2, message stream 0, with big-endian payloads', () => {

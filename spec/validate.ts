@@ -340,3 +340,17 @@ export function validateAttributes(
   }
   return { ok: errors.length === 0, values, errors, warnings };
 }
+
+/**
+ * Reads a value typed on a command line (`--attr fps=15`) as the attribute's spec type, so an
+ * error names the value as the person typed it (`fps: 99`, not `fps: "99"`). Numeric text becomes
+ * a number for number attributes, `true`/`false` a boolean for boolean ones; anything else stays
+ * text and is judged by validateAttribute like any other value.
+ */
+export function attributeFromText(name: string, text: string): unknown {
+  if (!isAttributeName(name)) return text;
+  const type = attribute(name).type;
+  if (type === 'number' && NUMERIC_STRING.test(text.trim())) return Number(text);
+  if (type === 'boolean' && text in BOOLEAN_STRINGS) return BOOLEAN_STRINGS[text];
+  return text;
+}

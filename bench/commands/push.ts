@@ -2,6 +2,7 @@
 // the reference pusher, showing status codes and netstatus live until Ctrl-C, then a clean stop.
 import { LivePusher, PusherCallError } from '../../reference-pusher/live-pusher.ts';
 import { statusCode } from '../../spec/index.ts';
+import { attributeFromText } from '../../spec/validate.ts';
 import { loadRig } from '../rig/load.ts';
 
 const USAGE = 'usage: lpbench push <rtmp-url> [--attr name=value ...] [--rig <file>]';
@@ -88,7 +89,8 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   try {
-    await pusher.create({ ...args.attrs, url: args.url });
+    const attrs = Object.fromEntries(Object.entries(args.attrs).map(([k, v]) => [k, attributeFromText(k, v)]));
+    await pusher.create({ ...attrs, url: args.url });
     await pusher.start();
     line(`pushing to ${args.url} (${pusher.encodeConfig.width}x${pusher.encodeConfig.height} @ ${pusher.encodeConfig.fps} fps); Ctrl-C stops`);
   } catch (err) {

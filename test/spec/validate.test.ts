@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { attribute, attributeNames } from '../../spec/index.ts';
-import { formatValue, legalText, suggestAttributeNames, validateAttribute, validateAttributes } from '../../spec/validate.ts';
+import { attributeFromText, formatValue, legalText, suggestAttributeNames, validateAttribute, validateAttributes } from '../../spec/validate.ts';
 
 const MODE = 'one of "SD", "HD", "FHD", "RTC", "QVGA", "HVGA"';
 const BOOL = 'true or false';
@@ -240,5 +240,24 @@ describe('validateAttributes', () => {
       { kind: 'requires', attribute: 'skin-whiteness', message: 'skin-whiteness: has no effect unless custom-effect is true' },
     ]);
     expect(validateAttributes({ 'skin-whiteness': 0.5 }, { current: { 'custom-effect': 'true' } }).warnings).toEqual([]);
+  });
+});
+
+describe('attributeFromText (command-line values)', () => {
+  it('reads numbers and booleans as their spec type and leaves the rest as text', () => {
+    expect(attributeFromText('fps', '15')).toBe(15);
+    expect(attributeFromText('beauty', '0.5')).toBe(0.5);
+    expect(attributeFromText('mirror', 'true')).toBe(true);
+    expect(attributeFromText('mirror', 'false')).toBe(false);
+    expect(attributeFromText('mode', 'HD')).toBe('HD');
+    expect(attributeFromText('fps', 'fast')).toBe('fast');
+    expect(attributeFromText('mirror', 'yes')).toBe('yes');
+    expect(attributeFromText('no-such', '1')).toBe('1');
+  });
+
+  it('so an illegal number is named as typed', () => {
+    const r = validateAttribute('fps', attributeFromText('fps', '99'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toBe('fps: 99 is not legal; expected an integer from 1 to 30');
   });
 });

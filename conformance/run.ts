@@ -44,6 +44,23 @@ export interface RunOptions {
   quiet?: boolean;
   /** Print progress lines here (default: nothing). */
   log?: (line: string) => void;
+  /**
+   * Checks run at once inside each check file (default 1: one after another). Files already run
+   * on two workers; more at once suits IUTs that wait more than they compute, but timing checks
+   * judged on a loaded machine lose margin.
+   */
+  concurrency?: number;
+}
+
+/** Bounds of RunOptions.concurrency. */
+export const MAX_CONCURRENCY = 8;
+
+/** Throws a specific error unless n is an integer from 1 to MAX_CONCURRENCY. */
+export function checkConcurrency(n: number, label = 'concurrency'): number {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new Error(`${label} ${String(n)} is not legal; expected an integer from 1 to ${MAX_CONCURRENCY}`);
+  }
+  return n;
 }
 
 export interface ReportPaths {
@@ -92,7 +109,7 @@ function emptySummary(iutCommand: string, rig: Rig | { error: string }, startedA
   };
 }
 
-async function runVitest(grep: string | undefined, errors: string[]): Promise<void> {
+async function runVitest(grep: string | undefined, concurrency: number, errors: string[]): Promise<void> {
   const exitCodeBefore = process.exitCode;
   try {
     const vitest = await startVitest('test', [], {
@@ -101,6 +118,7 @@ async function runVitest(grep: string | undefined, errors: string[]): Promise<vo
       run: true,
       watch: false,
       ...(grep ? { testNamePattern: grep } : {}),
+      ...(concurrency > 1 ? { sequence: { concurrent: true }, maxConcurrency: concurrency } : {}),
     });
     await vitest.close();
   } catch (err) {
@@ -125,6 +143,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   const outDir = resolve(opts.outDir ?? 'reports');
   const checksDir = resolve(opts.checksDir ?? DEFAULT_CHECKS_DIR);
   const iutCommand = opts.iut ?? DEFAULT_IUT_COMMAND;
+  const concurrency = checkConcurrency(opts.concurrency ?? 1);
   const paths: ReportPaths = {
     outDir,
     summary: join(outDir, SUMMARY_FILE),
@@ -160,7 +179,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     process.env[ENV_CHECKS_DIR] = checksDir;
     process.env[ENV_QUIET] = opts.quiet ? '1' : '';
     try {
-      await runVitest(opts.grep, errors);
+      await runVitest(opts.grep, concurrency, errors);
     } finally {
       restoreEnv(ENV_IUT, saved.iut);
       restoreEnv(ENV_RIG, saved.rig);

@@ -3,15 +3,16 @@
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { loadRig } from '../rig/load.ts';
-import { runConformance, type ConformanceResult } from '../../conformance/run.ts';
+import { checkConcurrency, MAX_CONCURRENCY, runConformance, type ConformanceResult } from '../../conformance/run.ts';
 
-export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html]
+export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>]
 
   --iut "<command>"   the IUT driver command (default: the reference pusher, lpbench driver)
   --rig <file>        rig file (default: bench/rigs/default.yaml)
   --grep <pattern>    run only the checks whose id matches this pattern
   --out <dir>         output folder (default: reports)
-  --no-html           skip the Allure HTML report`;
+  --no-html           skip the Allure HTML report
+  --concurrency <n>   checks run at once inside each check file (1 to 8; default 1)`;
 
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
@@ -23,6 +24,7 @@ interface Parsed {
   grep?: string;
   out?: string;
   html: boolean;
+  concurrency?: number;
 }
 
 function parse(argv: string[]): Parsed {
@@ -34,6 +36,7 @@ function parse(argv: string[]): Parsed {
       grep: { type: 'string' },
       out: { type: 'string' },
       'no-html': { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -51,7 +54,13 @@ function parse(argv: string[]): Parsed {
       throw new Error(`--grep is not a valid pattern: ${(err as Error).message}`);
     }
   }
-  return { iut: values.iut, rig: values.rig, grep: values.grep, out: values.out, html: !values['no-html'] };
+  let concurrency: number | undefined;
+  if (values.concurrency !== undefined) {
+    const text = values.concurrency.trim();
+    if (!/^\d+$/.test(text)) throw new Error(`--concurrency ${JSON.stringify(values.concurrency)} is not legal; expected an integer from 1 to ${MAX_CONCURRENCY}`);
+    concurrency = checkConcurrency(Number(text), '--concurrency');
+  }
+  return { iut: values.iut, rig: values.rig, grep: values.grep, out: values.out, html: !values['no-html'], ...(concurrency ? { concurrency } : {}) };
 }
 
 class HelpRequested extends Error {}
@@ -107,6 +116,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(args.grep ? { grep: args.grep } : {}),
     ...(args.out ? { outDir: args.out } : {}),
     html: args.html,
+    ...(args.concurrency ? { concurrency: args.concurrency } : {}),
     log: (line) => process.stdout.write(`${line}\n`),
   });
   process.stdout.write(report(result));

@@ -7,6 +7,7 @@ import type { IutEvent } from '../../iut-client.ts';
 import type { Observation } from '../../oracles/observe.ts';
 import { expectAtMost, expectEqual, expectTrue, expectWithin, expectWithinRatio, fail } from '../support/expect.ts';
 import { pushAndObserve } from '../support/scenario.ts';
+import { sharedScenario } from '../support/shared.ts';
 import { measuredFps, measuredGop, measuredKbps, videoStream } from '../support/streams.ts';
 
 const OBSERVE_MS = 8000;
@@ -25,20 +26,33 @@ type Info = Record<string, number>;
 
 interface Measured {
   o: Observation;
+  /** Reports judged: the steady state inside the observation. */
   reports: Info[];
+  /** Every report, with its time relative to the start of observing (evidence). */
+  series: Array<Info & { at: number }>;
 }
 
-async function measure(ctx: CheckContext): Promise<Measured> {
-  const r = await pushAndObserve(ctx, {}, { observeMs: OBSERVE_MS, framesEveryMs: false });
-  // Reports from the steady state inside the observation: the first few seconds after start
-  // are skipped (a GOP needs two keyframes to be measured at all), up to the end of reading.
-  const all = ctx.iut.events('netstatus');
-  const inWindow = all.filter((e: IutEvent) => e.receivedAt >= r.observedFrom + STEADY_AFTER_MS && e.receivedAt <= r.observedTo);
-  const reports = inWindow.map((e) => ((e.detail as { info?: Info })?.info ?? {}) as Info);
-  await ctx.attach('netstatus series', 'application/json', JSON.stringify(all.map((e) => ({ at: e.receivedAt - r.observedFrom, ...((e.detail as { info?: Info })?.info ?? {}) })), null, 2));
-  if (reports.length === 0) fail(`no netstatus report during the ${OBSERVE_MS} ms observation (${all.length} in all)`);
-  return { o: r.observation, reports };
-}
+/** One push, observed once; every field check judges the same recording (support/shared.ts). */
+const measure = sharedScenario(
+  async (ctx: CheckContext): Promise<Measured> => {
+    const r = await pushAndObserve(ctx, {}, { observeMs: OBSERVE_MS, framesEveryMs: false });
+    // Reports from the steady state inside the observation: the first few seconds after start
+    // are skipped (a GOP needs two keyframes to be measured at all), up to the end of reading.
+    const all = ctx.iut.events('netstatus');
+    const info = (e: IutEvent): Info => ((e.detail as { info?: Info })?.info ?? {}) as Info;
+    const inWindow = all.filter((e: IutEvent) => e.receivedAt >= r.observedFrom + STEADY_AFTER_MS && e.receivedAt <= r.observedTo);
+    const series = all.map((e) => ({ at: e.receivedAt - r.observedFrom, ...info(e) }));
+    if (inWindow.length === 0) {
+      await ctx.attach('netstatus series', 'application/json', JSON.stringify(series, null, 2));
+      fail(`no netstatus report during the steady part of the ${OBSERVE_MS} ms observation (${all.length} in all)`);
+    }
+    return { o: r.observation, reports: inWindow.map(info), series };
+  },
+  async (ctx, m, reused) => {
+    await ctx.attach('netstatus series', 'application/json', JSON.stringify(m.series, null, 2));
+    if (reused) await ctx.attach('ffprobe output', 'application/json', m.o.probeOutput);
+  },
+);
 
 function mean(reports: Info[], key: string): number {
   const values = reports.map((r) => r[key]);

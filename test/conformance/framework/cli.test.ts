@@ -19,6 +19,9 @@ describe('lpbench conformance arguments', () => {
     [['stray'], 'unexpected argument "stray"'],
     [['--grep', '('], '--grep is not a valid pattern'],
     [['--out', ' '], '--out needs a value'],
+    [['--concurrency', 'two'], '--concurrency "two" is not legal; expected an integer from 1 to 8'],
+    [['--concurrency', '0'], '--concurrency 0 is not legal; expected an integer from 1 to 8'],
+    [['--concurrency', '9'], '--concurrency 9 is not legal; expected an integer from 1 to 8'],
   ])('%j -> exit 2 with a clear message and the usage', async (argv, message) => {
     const io = capture();
     expect(await run(argv)).toBe(2);

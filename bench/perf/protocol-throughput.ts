@@ -1,7 +1,9 @@
 // Protocol throughput: an ffmpeg-made FLV demuxed with protocol/flv and written as RTMP chunks
 // with protocol/rtmp (the reference pusher's hot path, without the socket), in MB/s, against a
-// baseline measured in the same run: copying the same bytes once (Buffer.from), the least any
-// pass over them can cost. Best of N runs of each.
+// baseline measured in the same run: one plain pass over the same bytes in the same 64 KiB
+// pieces, each copied into a reused scratch buffer (memory bandwidth with no allocation), the
+// least any pass that touches every byte can cost. The ratio says what share of that the
+// protocol path reaches on this machine. Best of N runs of each.
 import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +14,7 @@ import { ChunkWriter } from '../../protocol/rtmp/chunk-writer.ts';
 import { audioMessage, videoMessage } from '../../protocol/rtmp/messages.ts';
 
 export const NAME = 'protocol-throughput';
-export const DESCRIPTION = 'FLV demux -> RTMP chunk write, MB/s, vs a plain copy of the same bytes';
+export const DESCRIPTION = 'FLV demux -> RTMP chunk write, MB/s, vs one plain pass over the same bytes';
 
 const SOURCE = { seconds: 20, size: '720x1280', fps: 30, videoKbps: 4000 };
 const RUNS = 5;
@@ -59,8 +61,12 @@ export function demuxAndChunk(flv: Buffer): number {
   return out;
 }
 
-function copyOnce(flv: Buffer): number {
-  return Buffer.from(flv).length;
+/** The baseline pass: every byte read once, in READ_CHUNK pieces, into one reused buffer. */
+export function copyInPieces(flv: Buffer): number {
+  const scratch = Buffer.allocUnsafe(READ_CHUNK);
+  let out = 0;
+  for (let i = 0; i < flv.length; i += READ_CHUNK) out += flv.copy(scratch, 0, i, Math.min(i + READ_CHUNK, flv.length));
+  return out;
 }
 
 function bestMBps(flv: Buffer, pass: (b: Buffer) => number): number {
@@ -78,15 +84,16 @@ export interface ThroughputResult {
   inputMB: number;
   protocolMBps: number;
   copyMBps: number;
-  /** protocol / copy: the share of a bare copy's speed the protocol path reaches. */
+  /** protocol / copy: the share of a plain pass's speed the protocol path reaches. */
   ratio: number;
 }
 
 export async function run(): Promise<ThroughputResult> {
   const flv = await sourceFlv();
   demuxAndChunk(flv);
+  copyInPieces(flv);
   const protocolMBps = bestMBps(flv, demuxAndChunk);
-  const copyMBps = bestMBps(flv, copyOnce);
+  const copyMBps = bestMBps(flv, copyInPieces);
   return { inputMB: flv.length / MB, protocolMBps, copyMBps, ratio: protocolMBps / copyMBps };
 }
 
@@ -94,7 +101,7 @@ export function format(r: ThroughputResult): string {
   return [
     `input: ${r.inputMB.toFixed(1)} MB of FLV (${SOURCE.seconds} s, ${SOURCE.size}, ${SOURCE.videoKbps} kbps), best of ${RUNS}`,
     `FLV demux -> RTMP chunk write: ${r.protocolMBps.toFixed(0)} MB/s`,
-    `baseline, one copy of the bytes: ${r.copyMBps.toFixed(0)} MB/s`,
-    `ratio: ${r.ratio.toFixed(3)} of a bare copy (${(r.protocolMBps * 8).toFixed(0)} Mbit/s of stream per core)`,
+    `baseline, one plain pass over the bytes (64 KiB pieces, no allocation): ${r.copyMBps.toFixed(0)} MB/s`,
+    `ratio: ${r.ratio.toFixed(3)} of a plain pass (${(r.protocolMBps * 8).toFixed(0)} Mbit/s of stream per core)`,
   ].join('\n');
 }

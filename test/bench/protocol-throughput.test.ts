@@ -2,7 +2,7 @@
 // (no timing asserted here: speed figures belong to `lpbench bench`).
 import { describe, expect, it } from 'vitest';
 import { FlvMuxer, buildAvcVideoTagBody } from '../../protocol/flv/index.ts';
-import { demuxAndChunk } from '../../bench/perf/protocol-throughput.ts';
+import { copyInPieces, demuxAndChunk } from '../../bench/perf/protocol-throughput.ts';
 import { run } from '../../bench/commands/bench.ts';
 
 describe('protocol-throughput benchmark', () => {
@@ -14,6 +14,10 @@ describe('protocol-throughput benchmark', () => {
     const total = bodies.reduce((a, b) => a + b.length, 0);
     expect(bytes).toBeGreaterThan(total);
     expect(bytes).toBeLessThan(total + 100);
+  });
+
+  it('the baseline passes over every byte once, across piece boundaries', () => {
+    for (const n of [0, 1, 65_535, 65_536, 65_537, 200_000]) expect(copyInPieces(Buffer.alloc(n, 7))).toBe(n);
   });
 
   it('refuses an unknown benchmark name with exit code 2', async () => {

@@ -99,7 +99,10 @@ describe('RtmpPublishSession against the fake server', () => {
     const st = session.stats();
     expect([st.videoFramesSent, st.audioFramesSent, st.queuedVideoFrames, st.queuedAudioFrames]).toEqual([30, 30, 0, 0]);
     expect(st.bytesSent).toBeGreaterThan(30 * 1500);
-    await session.close();
+    // Concurrent closes share one promise (settled once the socket has closed); a later one is a no-op.
+    const first = session.close();
+    expect(session.close()).toBe(first);
+    await first;
     await session.close();
     await server.waitFor(() => server!.commands.some((c) => c.name === 'deleteStream'));
     expect(server.commands.map((c) => c.name)).toEqual(['connect', 'releaseStream', 'FCPublish', 'createStream', 'publish', 'FCUnpublish', 'deleteStream']);

@@ -50,6 +50,13 @@ export interface LivePusherOptions {
   retry?: { count: number; intervalMs: number };
 }
 
+/**
+ * Restarts of a dying encoder allowed within the window (1104 each: 内部会重启编码器); one more
+ * death inside the window gives up with -1303 (视频编码失败) and ends the push, so an encoder
+ * that cannot run (a broken binary, a source that keeps failing) cannot restart forever.
+ */
+export const ENCODER_RESTART_LIMIT = { count: 3, windowMs: 10_000 } as const;
+
 /** Status codes the pusher itself raises (meanings from spec/ 状态码). */
 const CODE = {
   cameraOpened: 1003,
@@ -60,6 +67,8 @@ const CODE = {
   waitingImageFailed: 10004,
   cameraFailed: -1301,
   micFailed: -1302,
+  encoderRestarting: 1104,
+  encoderFailed: -1303,
 } as const;
 
 type Detail = Record<string, unknown>;
@@ -90,6 +99,8 @@ export class LivePusher extends EventEmitter {
   private lastFrame: RawFrame | undefined;
   private op: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  /** When the encoder died recently (ENCODER_RESTART_LIMIT). */
+  private encoderDeaths: number[] = [];
 
   constructor(opts: LivePusherOptions = {}) {
     super();
@@ -274,7 +285,7 @@ export class LivePusher extends EventEmitter {
   /** Internal follow-ups (restart after a crash, stop after giving up): errors are reported, not thrown. */
   private background(fn: () => Promise<void>): void {
     this.serial(fn).catch((err: unknown) => {
-      if (!this.disposed) this.emitStatus(1104, `${statusSpec(1104).meaning}: ${(err as Error).message.split('\n')[0]}`);
+      if (!this.disposed) this.emitStatus(CODE.encoderRestarting, `${statusSpec(CODE.encoderRestarting).meaning}: ${(err as Error).message.split('\n')[0]}`);
     });
   }
 
@@ -407,16 +418,26 @@ export class LivePusher extends EventEmitter {
     });
     pipeline.on('video', (v: EncodedVideo) => this.onVideo(pipeline, v));
     pipeline.on('audio', (a: EncodedAudio) => this.onAudio(pipeline, a));
-    pipeline.on('died', (err: Error) => {
-      if (this.pipeline !== pipeline) return;
-      this.emitStatus(1104, `${statusSpec(1104).meaning}: ${err.message.split('\n')[0]}`);
-      this.background(() => this.restartPipeline());
-    });
-    pipeline.on('error', (err: Error) => {
-      if (this.pipeline !== pipeline) return;
-      this.emitStatus(1104, `${statusSpec(1104).meaning}: ${err.message}`);
-      this.background(() => this.restartPipeline());
-    });
+    pipeline.on('died', (err: Error) => this.onEncoderDeath(pipeline, err));
+    pipeline.on('error', (err: Error) => this.onEncoderDeath(pipeline, err));
+  }
+
+  /** 1104 and a restart on the same connection, or -1303 and the end of the push once the
+   *  encoder has died more than ENCODER_RESTART_LIMIT.count times within its window. */
+  private onEncoderDeath(pipeline: MediaPipeline, err: Error): void {
+    if (this.pipeline !== pipeline) return;
+    const now = Date.now();
+    this.encoderDeaths = [...this.encoderDeaths.filter((t) => now - t < ENCODER_RESTART_LIMIT.windowMs), now];
+    const why = err.message.split('\n')[0];
+    if (this.encoderDeaths.length > ENCODER_RESTART_LIMIT.count) {
+      this.encoderDeaths = [];
+      const limit = `${ENCODER_RESTART_LIMIT.count} restarts within ${ENCODER_RESTART_LIMIT.windowMs / 1000} s did not help`;
+      this.emitStatus(CODE.encoderFailed, `${statusSpec(CODE.encoderFailed).meaning}: ${why} (${limit})`);
+      this.background(() => this.teardown());
+      return;
+    }
+    this.emitStatus(CODE.encoderRestarting, `${statusSpec(CODE.encoderRestarting).meaning}: ${why}`);
+    this.background(() => this.restartPipeline());
   }
 
   private streamTime(ts: number): number {

@@ -116,6 +116,7 @@ export class RtmpPublishSession extends EventEmitter {
   private streamId = 0;
   private closed = false;
   private failed = false;
+  private closing: Promise<void> | undefined;
   private publishing = false;
   private queuedVideo = 0;
   private queuedAudio = 0;
@@ -435,9 +436,16 @@ export class RtmpPublishSession extends EventEmitter {
     this.socket.destroy();
   }
 
-  /** FCUnpublish + deleteStream, then a clean end. Idempotent; never throws. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** FCUnpublish + deleteStream, then a clean end. Idempotent: every call returns the first
+   *  call's promise, which settles once the socket has closed. Never throws. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    if (this.closed) return Promise.resolve();
+    this.closing = this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     this.failed = true;
     try {
       if (this.streamId) {

@@ -60,6 +60,14 @@ function mean(reports: Info[], key: string): number {
   return (values as number[]).reduce((a, b) => a + b, 0) / values.length;
 }
 
+/** Every report's queued-frame count is a non-negative integer of at most `limit` frames. */
+function expectCacheWithin(reports: Info[], key: 'videoCache' | 'audioCache', limit: number): void {
+  for (const r of reports) {
+    expectTrue(`${key} ${r[key]} is a non-negative integer`, Number.isInteger(r[key]) && r[key]! >= 0);
+    expectAtMost(`${key} (frames)`, r[key]!, limit);
+  }
+}
+
 interface FieldCase {
   key: string;
   meaning: string;
@@ -138,24 +146,13 @@ const FIELDS: FieldCase[] = [
     key: 'videoCache',
     meaning: '主播端堆积的视频帧数',
     tolerance: `every report an integer in [0, ${UNIMPAIRED_CACHE_SECONDS} s of frames] while the server receives the stream in real time`,
-    judge: (ctx, { o, reports }) => {
-      const limit = Math.ceil(measuredFps(o) * UNIMPAIRED_CACHE_SECONDS);
-      for (const r of reports) {
-        expectTrue(`videoCache ${r['videoCache']} is a non-negative integer`, Number.isInteger(r['videoCache']) && r['videoCache']! >= 0);
-        expectAtMost('videoCache (frames)', r['videoCache']!, limit);
-      }
-    },
+    judge: (ctx, { o, reports }) => expectCacheWithin(reports, 'videoCache', Math.ceil(measuredFps(o) * UNIMPAIRED_CACHE_SECONDS)),
   },
   {
     key: 'audioCache',
     meaning: '主播端堆积的音频帧数',
     tolerance: `every report an integer in [0, ${UNIMPAIRED_CACHE_SECONDS} s of AAC frames (${AAC_FRAMES_PER_SECOND_48K})] on an unimpaired link`,
-    judge: (ctx, { reports }) => {
-      for (const r of reports) {
-        expectTrue(`audioCache ${r['audioCache']} is a non-negative integer`, Number.isInteger(r['audioCache']) && r['audioCache']! >= 0);
-        expectAtMost('audioCache (frames)', r['audioCache']!, AAC_FRAMES_PER_SECOND_48K * UNIMPAIRED_CACHE_SECONDS);
-      }
-    },
+    judge: (ctx, { reports }) => expectCacheWithin(reports, 'audioCache', AAC_FRAMES_PER_SECOND_48K * UNIMPAIRED_CACHE_SECONDS),
   },
 ];
 

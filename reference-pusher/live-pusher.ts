@@ -395,6 +395,12 @@ export class LivePusher extends EventEmitter {
     const encode = this.state === 'pushing' || this.state === 'paused';
     const micAllowed = this.config.micEnabled && this.rig.permissions?.record !== 'denied' && this.state !== 'paused';
     const picture = this.pictureSource(sources);
+    const startFailed = (err: unknown): PusherCallError => {
+      const failed = picture.kind === 'camera' ? CODE.cameraFailed : CODE.micFailed;
+      const why = (err as Error).message.split('\n')[0];
+      this.emitStatus(failed, `${statusSpec(failed).meaning}: ${why}`);
+      return new PusherCallError(`start:fail ${why}`, failed);
+    };
     let pipeline: MediaPipeline;
     try {
       pipeline = await MediaPipeline.start({
@@ -404,15 +410,16 @@ export class LivePusher extends EventEmitter {
         encode,
       });
     } catch (err) {
-      const failed = picture.kind === 'camera' ? CODE.cameraFailed : CODE.micFailed;
-      this.emitStatus(failed, `${statusSpec(failed).meaning}: ${(err as Error).message.split('\n')[0]}`);
-      throw new PusherCallError(`start:fail ${(err as Error).message.split('\n')[0]}`, failed);
+      throw startFailed(err);
     }
+    // Listeners go on before media flows (MediaPipeline: 'started' precedes every 'video').
     this.pipeline = pipeline;
-    if (picture.kind === 'camera') this.milestone(CODE.cameraOpened);
     const base = this.lastStreamTs < 0 ? 0 : this.lastStreamTs + Math.round(1000 / this.config.fps);
     this.streamBase = base;
     this.meter?.resetKeyframes();
+    pipeline.once('started', () => {
+      if (this.pipeline === pipeline && picture.kind === 'camera') this.milestone(CODE.cameraOpened);
+    });
     pipeline.once('frame', () => {
       if (this.pipeline === pipeline && picture.kind === 'camera') this.milestone(CODE.firstFrame);
     });
@@ -420,6 +427,13 @@ export class LivePusher extends EventEmitter {
     pipeline.on('audio', (a: EncodedAudio) => this.onAudio(pipeline, a));
     pipeline.on('died', (err: Error) => this.onEncoderDeath(pipeline, err));
     pipeline.on('error', (err: Error) => this.onEncoderDeath(pipeline, err));
+    try {
+      await pipeline.started();
+    } catch (err) {
+      if (this.pipeline === pipeline) this.pipeline = undefined;
+      await pipeline.close();
+      throw startFailed(err);
+    }
   }
 
   /** 1104 and a restart on the same connection, or -1303 and the end of the push once the
@@ -437,7 +451,14 @@ export class LivePusher extends EventEmitter {
       return;
     }
     this.emitStatus(CODE.encoderRestarting, `${statusSpec(CODE.encoderRestarting).meaning}: ${why}`);
-    this.background(() => this.restartPipeline());
+    this.background(async () => {
+      try {
+        await this.restartPipeline();
+      } catch {
+        // restartPipeline has reported why (-1301 / -1302); a push without an encoder ends.
+        await this.teardown();
+      }
+    });
   }
 
   private streamTime(ts: number): number {

@@ -5,7 +5,7 @@
 // Spec: live-pusher.zh.md 通用属性 (encode-side attributes), context-api.md (snapshot, pause).
 import { EventEmitter } from 'node:events';
 import { ffmpegPath } from '../adapters/ffmpeg.ts';
-import { SupervisedProcess, type ProcessDiedError } from '../adapters/process/supervised.ts';
+import { ProcessStartError, SupervisedProcess, type ProcessDiedError } from '../adapters/process/supervised.ts';
 import { FlvDemuxer, parseAudioTagBody, parseVideoTagBody } from '../protocol/flv/index.ts';
 import type { EncodeConfig } from './encode-config.ts';
 
@@ -131,17 +131,56 @@ async function audioInputArgs(opts: PipelineOptions): Promise<string[] | null> {
 
 /**
  * Events: 'video' (EncodedVideo), 'audio' (EncodedAudio), 'metadata' (Uint8Array script tag body),
- * 'frame' (RawFrame), 'died' (ProcessDiedError), 'error' (Error: the FLV from ffmpeg was bad).
+ * 'frame' (RawFrame), 'started' (the first output, before any other media event), 'died'
+ * (ProcessDiedError, only after 'started'), 'error' (Error: the FLV from ffmpeg was bad).
+ *
+ * start() resolves once ffmpeg is spawned, so the caller can attach its listeners before any
+ * media flows; started() then resolves with the first output: FLV bytes or a raw frame, whichever
+ * comes first. ffmpeg writes neither before every input (camera, microphone, image)
+ * has opened, so a source that cannot be opened rejects started() with a ProcessStartError (a
+ * failed start: -1301/-1302 for the pusher), never a 'died' (a death after start: 1104).
  */
 export class MediaPipeline extends EventEmitter {
   private latest: RawFrame | undefined;
   private closed = false;
+  private producing = false;
+  private settleStart: ((err?: Error) => void) | undefined;
+  private readonly startedPromise: Promise<void>;
 
   private constructor(
     readonly options: PipelineOptions,
     private readonly proc: SupervisedProcess,
   ) {
     super();
+    this.startedPromise = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => settle(new ProcessStartError(this.name, `no output within ${START_TIMEOUT_MS} ms`, this.proc.stderrTail())), START_TIMEOUT_MS);
+      const settle = (err?: Error) => {
+        clearTimeout(timer);
+        this.settleStart = undefined;
+        if (err) reject(err);
+        else resolve();
+      };
+      this.settleStart = settle;
+    });
+    // A pipeline closed before anyone awaited started() must not leave an unhandled rejection.
+    this.startedPromise.catch(() => undefined);
+  }
+
+  private get name(): string {
+    return this.options.encode ? 'ffmpeg encoder' : 'ffmpeg preview';
+  }
+
+  /** Resolves with the first output; rejects when ffmpeg exits or stays silent before it. */
+  started(): Promise<void> {
+    return this.startedPromise;
+  }
+
+  private onOutput(): void {
+    if (this.producing) return;
+    this.producing = true;
+    this.settleStart?.();
+    // Synchronously, before the same chunk is demuxed: 'started' precedes every 'video'.
+    this.emit('started');
   }
 
   static async start(options: PipelineOptions): Promise<MediaPipeline> {
@@ -164,12 +203,15 @@ export class MediaPipeline extends EventEmitter {
   private wire(): void {
     const { config } = this.options;
     this.proc.on('died', (err: ProcessDiedError) => {
-      if (!this.closed) this.emit('died', err);
+      if (this.closed) return;
+      if (this.producing) this.emit('died', err);
+      else this.settleStart?.(new ProcessStartError(this.name, `exited before its first output (code ${err.exit.code ?? '-'}, signal ${err.exit.signal ?? '-'})`, err.stderrTail));
     });
     const frameBytes = config.width * config.height * 3;
     let pending: Buffer[] = [];
     let pendingBytes = 0;
     this.proc.extraPipe(3).on('data', (chunk: Buffer) => {
+      this.onOutput();
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= frameBytes) {
@@ -186,6 +228,7 @@ export class MediaPipeline extends EventEmitter {
     const demuxer = new FlvDemuxer();
     this.proc.stdout.on('data', (chunk: Buffer) => {
       if (this.closed) return;
+      this.onOutput();
       let events;
       try {
         events = demuxer.feed(chunk);
@@ -226,6 +269,7 @@ export class MediaPipeline extends EventEmitter {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.settleStart?.(new ProcessStartError(this.name, 'closed before its first output', ''));
     await this.proc.close('SIGKILL', 500);
   }
 }

@@ -8,6 +8,9 @@ import { ENCODER_RESTART_LIMIT, LivePusher } from '../../reference-pusher/live-p
 
 const WAIT_MS = 15_000;
 const POLL_MS = 50;
+/** ffmpeg writes a byte or so before any media; its first output (FLV with a keyframe, or a raw
+ *  frame on the tap) is kilobytes. */
+const STARTUP_WRITE_BYTES = 1024;
 
 /** Pids of this process's direct children whose command name is `name` (from /proc). */
 function childPids(name: string): number[] {
@@ -38,10 +41,22 @@ async function until<T>(what: string, fn: () => T | undefined): Promise<T> {
   }
 }
 
-/** The one running encoder child, other than `not`. */
+/** Bytes the process has written (stdout, the frame tap, stderr), from /proc/<pid>/io. */
+function bytesWritten(pid: number): number {
+  try {
+    return Number(/^wchar:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * The one running encoder child, other than `not`, once it has written output: an encoder
+ * killed before its first output has not started (a failed start, not a death after start).
+ */
 function encoder(not?: number): number | undefined {
   const pids = childPids('ffmpeg').filter((p) => p !== not);
-  return pids.length === 1 ? pids[0] : undefined;
+  return pids.length === 1 && bytesWritten(pids[0]!) > STARTUP_WRITE_BYTES ? pids[0] : undefined;
 }
 
 describe('encoder death after start', () => {
@@ -88,5 +103,30 @@ describe('encoder death after start', () => {
       await pusher.dispose();
     }
     expect(childPids('ffmpeg')).toEqual([]);
+  }, 60_000);
+
+  it('ends the push when the restarted encoder cannot start (-1301 after 1104), leaving no child behind', async () => {
+    const stream = `restart-fails-${process.pid}`;
+    const pusher = new LivePusher();
+    const codes: number[] = [];
+    pusher.on('statechange', (d: { code: number }) => codes.push(d.code));
+    const saved = process.env['FFMPEG_PATH'];
+    try {
+      await pusher.create({ url: server.rtmpUrl('live', stream), mode: 'QVGA', fps: 10 });
+      await pusher.start();
+      await server.waitForPublish(`/live/${stream}`, WAIT_MS);
+      const pid = await until('the encoder', () => encoder());
+      process.env['FFMPEG_PATH'] = '/bin/false'; // the next encoder exits at once
+      process.kill(pid, 'SIGKILL');
+      await until('-1301', () => (codes.includes(-1301) ? true : undefined));
+      await server.waitForUnpublish(`/live/${stream}`, WAIT_MS);
+      await until('state idle', () => (pusher.currentState === 'idle' ? true : undefined));
+      expect(codes.indexOf(1104)).toBeLessThan(codes.indexOf(-1301));
+      expect(childPids('ffmpeg')).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env['FFMPEG_PATH'];
+      else process.env['FFMPEG_PATH'] = saved;
+      await pusher.dispose();
+    }
   }, 60_000);
 });

@@ -11,7 +11,7 @@ import { RtmpHandshake } from '../../protocol/rtmp/handshake.ts';
 import { ChunkReader } from '../../protocol/rtmp/chunk-reader.ts';
 import { ChunkWriter } from '../../protocol/rtmp/chunk-writer.ts';
 import { AcknowledgementTracker } from '../../protocol/rtmp/acknowledgement.ts';
-import { commandMessage, decodeMessage } from '../../protocol/rtmp/messages.ts';
+import { commandMessage, dataMessage, decodeMessage } from '../../protocol/rtmp/messages.ts';
 import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
 import {
   encodeAcknowledgement,
@@ -22,6 +22,7 @@ import {
 } from '../../protocol/rtmp/control.ts';
 import {
   CommandName,
+  errorCommand,
   isAmf0Object,
   OBJECT_ENCODING_AMF0,
   onStatusCommand,
@@ -56,8 +57,30 @@ const FMS_VERSION = 'FMS/3,0,1,123';
 const FMS_CAPABILITIES = 31;
 const CONNECT_DESCRIPTION = 'Connection succeeded.';
 
+/**
+ * How the server speaks on the wire, for exercising a client's protocol handling (all optional).
+ * The defaults are what node-media-server announces.
+ */
+export interface WireOptions {
+  /** Set Chunk Size sent after connect (default SERVER_CHUNK_SIZE). */
+  chunkSize?: number;
+  /** Window Acknowledgement Size and Set Peer Bandwidth sent after connect (default SERVER_WINDOW_ACK_SIZE). */
+  windowAckSize?: number;
+  /** Description of the NetStream.Publish.Start onStatus (long ones span several chunks). */
+  publishDescription?: string;
+  /** After accepting a publish: a ping request with this timestamp. */
+  pingAfterPublish?: number;
+  /** After accepting a publish: this many bytes of filler data messages (makes the client acknowledge). */
+  fillerBytesAfterPublish?: number;
+}
+
+/** Size of each filler data message (WireOptions.fillerBytesAfterPublish). */
+const FILLER_MESSAGE_BYTES = 900;
+
 /** What a connection reports to its server. */
 export interface FaultSink {
+  /** Every message the client sent after the handshake, as read. */
+  message(msg: RtmpMessage): void;
   handshake(): void;
   connect(app: string): void;
   publish(streamName: string): void;
@@ -82,12 +105,24 @@ export class FaultConnection {
     private readonly socket: Socket,
     private readonly script: FaultScript,
     private readonly sink: FaultSink,
+    private readonly wire: WireOptions = {},
   ) {
     socket.setNoDelay(true);
     socket.on('data', (data: Buffer) => this.onData(data));
     // Resets and EPIPEs from the client end in 'close'; nothing else to do with them here.
     socket.on('error', () => undefined);
     socket.once('close', () => this.dispose());
+  }
+
+  /** Ends (FIN) or resets (RST) the connection now, whatever the script: a fault on demand. */
+  drop(how: 'end' | 'reset'): void {
+    this.sink.fault(`drop-${how}`);
+    if (how === 'end') {
+      this.endCleanly();
+    } else {
+      this.dispose();
+      this.socket.resetAndDestroy();
+    }
   }
 
   /** Destroys the socket now and clears every timer. Idempotent. */
@@ -129,7 +164,7 @@ export class FaultConnection {
       return;
     }
     if (this.script.kind === 'close-in-handshake') {
-      if (this.handshakeBytes >= C0_C1_SIZE) {
+      if (this.handshakeBytes >= (this.script.afterBytes ?? C0_C1_SIZE)) {
         this.sink.fault('close-in-handshake');
         this.endCleanly();
       }
@@ -163,6 +198,7 @@ export class FaultConnection {
     if (ack !== undefined) this.send(encodeAcknowledgement(ack));
     for (const msg of messages) {
       if (this.phase !== 'session') return;
+      this.sink.message(msg);
       this.onMessage(msg);
     }
   }
@@ -211,10 +247,17 @@ export class FaultConnection {
   private onConnect(cmd: RtmpCommand): void {
     const app = isAmf0Object(cmd.commandObject) && typeof cmd.commandObject.app === 'string' ? cmd.commandObject.app : '';
     this.sink.connect(app);
-    this.send(encodeWindowAckSize(SERVER_WINDOW_ACK_SIZE));
-    this.send(encodeSetPeerBandwidth(SERVER_PEER_BANDWIDTH, 'dynamic'));
-    this.send(encodeSetChunkSize(SERVER_CHUNK_SIZE));
-    this.writer.setChunkSize(SERVER_CHUNK_SIZE);
+    const windowAckSize = this.wire.windowAckSize ?? SERVER_WINDOW_ACK_SIZE;
+    const chunkSize = this.wire.chunkSize ?? SERVER_CHUNK_SIZE;
+    this.send(encodeWindowAckSize(windowAckSize));
+    this.send(encodeSetPeerBandwidth(this.wire.windowAckSize ?? SERVER_PEER_BANDWIDTH, 'dynamic'));
+    this.send(encodeSetChunkSize(chunkSize));
+    this.writer.setChunkSize(chunkSize);
+    if (this.script.kind === 'reject-connect') {
+      this.send(commandMessage(errorCommand(cmd.transactionId, null, statusInfo('error', StatusCode.ConnectRejected, 'connect refused by the fault server'))));
+      this.sink.fault('reject-connect');
+      return;
+    }
     const info = { ...statusInfo('status', StatusCode.ConnectSuccess, CONNECT_DESCRIPTION), objectEncoding: OBJECT_ENCODING_AMF0 };
     this.send(commandMessage(resultCommand(cmd.transactionId, { fmsVer: FMS_VERSION, capabilities: FMS_CAPABILITIES }, info)));
   }
@@ -229,6 +272,12 @@ export class FaultConnection {
         const code = script.code ?? StatusCode.PublishBadName;
         this.sendStatus('error', code, `publish of ${streamName} refused by the fault server`);
         this.sink.fault('reject-publish');
+        return;
+      }
+      case 'error-publish': {
+        const info = statusInfo('error', StatusCode.PublishBadName, `publish of ${streamName} refused by the fault server`);
+        this.send(commandMessage(errorCommand(cmd.transactionId, null, info), { streamId: PUBLISH_STREAM_ID }));
+        this.sink.fault('error-publish');
         return;
       }
       case 'close-on-publish':
@@ -264,7 +313,11 @@ export class FaultConnection {
 
   private acceptPublish(streamName: string): void {
     this.send(encodeUserControl({ event: 'stream-begin', streamId: PUBLISH_STREAM_ID }));
-    this.sendStatus('status', StatusCode.PublishStart, `${streamName} is now published`);
+    this.sendStatus('status', StatusCode.PublishStart, this.wire.publishDescription ?? `${streamName} is now published`);
+    if (this.wire.pingAfterPublish !== undefined) this.send(encodeUserControl({ event: 'ping-request', timestamp: this.wire.pingAfterPublish }));
+    for (let sent = 0; sent < (this.wire.fillerBytesAfterPublish ?? 0); sent += FILLER_MESSAGE_BYTES) {
+      this.send(dataMessage(['filler', 'x'.repeat(FILLER_MESSAGE_BYTES)], { streamId: PUBLISH_STREAM_ID }));
+    }
   }
 
   private sendStatus(level: 'status' | 'error', code: string, description: string): void {

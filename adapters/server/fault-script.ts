@@ -7,11 +7,16 @@
 export type FaultScript =
   /** Answers C0 with an S0 of a wrong version (6, RTMPE) and S1, then closes: handshake failure (3003). */
   | { kind: 'bad-handshake' }
-  /** Reads C0+C1, then closes the socket without answering (3003). */
-  | { kind: 'close-in-handshake' }
+  /** Reads `afterBytes` of the handshake (default C0+C1, 1537), then closes the socket without
+   *  answering (3003). */
+  | { kind: 'close-in-handshake'; afterBytes?: number }
+  /** Full handshake, then connect -> _error NetConnection.Connect.Rejected (3004). */
+  | { kind: 'reject-connect' }
   /** Full handshake, connect and createStream results, then publish -> onStatus level 'error'
    *  with `code` (default NetStream.Publish.BadName) (3004). */
   | { kind: 'reject-publish'; code?: string }
+  /** Publish -> a _error reply (level 'error', NetStream.Publish.BadName) instead of onStatus (3004). */
+  | { kind: 'error-publish' }
   /** Like node-media-server refusing a publish: closes the socket (FIN) when publish arrives (3004). */
   | { kind: 'close-on-publish' }
   /** Accepts the publish (NetStream.Publish.Start), reads media, ends the socket cleanly (FIN)
@@ -30,7 +35,9 @@ export type FaultKind = FaultScript['kind'];
 export const EXPECTED_STATUS_CODE: Readonly<Record<FaultKind, number | undefined>> = {
   'bad-handshake': 3003,
   'close-in-handshake': 3003,
+  'reject-connect': 3004,
   'reject-publish': 3004,
+  'error-publish': 3004,
   'close-on-publish': 3004,
   'accept-then-close': 3004,
   'accept-then-reset': 3005,
@@ -38,10 +45,13 @@ export const EXPECTED_STATUS_CODE: Readonly<Record<FaultKind, number | undefined
   accept: undefined,
 };
 
-/** Throws a RangeError when a timed script has a delay that is not a finite number >= 0. */
+/** Throws a RangeError for an unknown kind, or a delay or byte count out of range. */
 export function validateFaultScript(script: FaultScript): void {
   if (!(script.kind in EXPECTED_STATUS_CODE)) throw new RangeError(`unknown fault script kind ${String(script.kind)}`);
   if ('afterMs' in script && !(Number.isFinite(script.afterMs) && script.afterMs >= 0)) {
     throw new RangeError(`${script.kind}: afterMs must be a finite number >= 0, got ${script.afterMs}`);
+  }
+  if ('afterBytes' in script && script.afterBytes !== undefined && !(Number.isInteger(script.afterBytes) && script.afterBytes >= 1)) {
+    throw new RangeError(`${script.kind}: afterBytes must be an integer >= 1, got ${script.afterBytes}`);
   }
 }

@@ -5,15 +5,19 @@
 // A client that reconnects meets the fault again; stats.connections counts the attempts.
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { FaultConnection, type FaultSink } from './fault-connection.ts';
+import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
+import { FaultConnection, type FaultSink, type WireOptions } from './fault-connection.ts';
 import { validateFaultScript, type FaultScript } from './fault-script.ts';
 
 export type { FaultScript, FaultKind } from './fault-script.ts';
 export { EXPECTED_STATUS_CODE } from './fault-script.ts';
+export type { WireOptions } from './fault-connection.ts';
 
 export interface FaultServerEvents {
   connection: [];
   handshake: [];
+  /** Every message a client sent after its handshake, as read. */
+  message: [msg: RtmpMessage];
   connect: [app: string];
   publish: [streamName: string];
   media: [kind: 'audio' | 'video', bytes: number];
@@ -33,6 +37,8 @@ export interface FaultServerStats {
 export interface FaultServerOptions {
   /** Loopback address to listen on: 127.0.0.1 (default) or ::1. */
   host?: string;
+  /** How the server speaks on the wire (chunk size, window, extra messages after publish). */
+  wire?: WireOptions;
 }
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -46,15 +52,17 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
   readonly port: number;
   readonly host: string;
   readonly script: FaultScript;
+  private readonly wire: WireOptions;
   readonly stats: FaultServerStats = { connections: 0, publishes: 0, mediaBytes: 0, faultsInjected: 0 };
   private readonly server: Server;
   private readonly open = new Set<FaultConnection>();
   private closed: Promise<void> | undefined;
 
-  private constructor(server: Server, script: FaultScript, host: string, port: number) {
+  private constructor(server: Server, script: FaultScript, host: string, port: number, wire: WireOptions) {
     super();
     this.server = server;
     this.script = script;
+    this.wire = wire;
     this.host = host;
     this.port = port;
     server.on('connection', (socket) => this.onConnection(socket));
@@ -79,7 +87,7 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
       await new Promise((resolve) => server.close(resolve));
       throw new Error(`fault server: unexpected listen address ${String(address)}`);
     }
-    return new FaultServer(server, script, host, address.port);
+    return new FaultServer(server, script, host, address.port, opts.wire ?? {});
   }
 
   /** rtmp://HOST:PORT/app/stream */
@@ -98,6 +106,11 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
     return new Promise((resolve, reject) => this.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
   }
 
+  /** Ends (FIN) or resets (RST) every open connection now, whatever the script. */
+  dropConnections(how: 'end' | 'reset'): void {
+    for (const c of this.open) c.drop(how);
+  }
+
   /** Stops listening, destroys every open socket and clears every timer. Idempotent. */
   close(): Promise<void> {
     this.closed ??= new Promise<void>((resolve) => {
@@ -114,7 +127,7 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
       return;
     }
     this.stats.connections++;
-    const connection = new FaultConnection(socket, this.script, this.sink);
+    const connection = new FaultConnection(socket, this.script, this.sink, this.wire);
     this.open.add(connection);
     socket.once('close', () => this.open.delete(connection));
     this.emit('connection');
@@ -122,6 +135,7 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
 
   private readonly sink: FaultSink = {
     handshake: () => this.emit('handshake'),
+    message: (msg) => this.emit('message', msg),
     connect: (app) => this.emit('connect', app),
     publish: (streamName) => {
       this.stats.publishes++;

@@ -107,19 +107,19 @@ describe('RtmpPublishSession against the fake server', () => {
     await server.waitFor(() => server!.commands.some((c) => c.name === 'deleteStream'));
     expect(server.commands.map((c) => c.name)).toEqual(['connect', 'releaseStream', 'FCPublish', 'createStream', 'publish', 'FCUnpublish', 'deleteStream']);
     const connect = server.commands[0]!;
-    expect(connect.commandObject).toMatchObject({ app: 'live', tcUrl: `rtmp://127.0.0.1:${server.port}/live` });
+    expect(connect.commandObject).toMatchObject({ app: 'live', tcUrl: `rtmp://127.0.0.1:${server.fault.port}/live` });
     expect(server.commands[4]!.args).toEqual(['cam1', 'live']);
   });
 
   it("honours the server's chunk size for its following messages", async () => {
-    server = await FakeRtmpServer.start({ chunkSize: 60, statusDescription: 'd'.repeat(500) });
+    server = await FakeRtmpServer.start({ kind: 'accept' }, { chunkSize: 60, publishDescription: 'd'.repeat(500) });
     const session = await RtmpPublishSession.publish(server.url());
     expect(session.stats().serverChunkSize).toBe(60);
     await session.close();
   });
 
   it('acknowledges each window of received bytes and answers pings', async () => {
-    server = await FakeRtmpServer.start({ windowAckSize: 2500, fillerBytes: 20_000, ping: 4242 });
+    server = await FakeRtmpServer.start({ kind: 'accept' }, { windowAckSize: 2500, fillerBytesAfterPublish: 20_000, pingAfterPublish: 4242 });
     const session = await RtmpPublishSession.publish(server.url());
     // One ack per window at most; a read that brings several windows at once is acknowledged once, in full.
     await server.waitFor(() => (server!.acks.at(-1) ?? 0) > 20_000 && server!.pingResponses.length === 1);
@@ -131,15 +131,15 @@ describe('RtmpPublishSession against the fake server', () => {
     await session.close();
   });
 
-  it.each(['connect', 'publish-error', 'bad-name'] as const)('a server that rejects (%s) gives 3004 rejected', async (reject) => {
-    server = await FakeRtmpServer.start({ reject });
+  it.each(['reject-connect', 'error-publish', 'reject-publish'] as const)('a server that rejects (%s) gives 3004 rejected', async (kind) => {
+    server = await FakeRtmpServer.start({ kind });
     const err = await publishError(server.url());
     expect([err.kind, err.statusCode]).toEqual(['rejected', 3004]);
-    if (reject === 'bad-name') expect(err.message).toContain('NetStream.Publish.BadName');
+    if (kind === 'reject-publish') expect(err.message).toContain('NetStream.Publish.BadName');
   });
 
   it.each([1, 700, 1537])('a server that closes mid-handshake (after %i bytes) gives 3003', async (after) => {
-    server = await FakeRtmpServer.start({ closeDuringHandshakeAfter: after });
+    server = await FakeRtmpServer.start({ kind: 'close-in-handshake', afterBytes: after });
     const err = await publishError(server.url());
     expect([err.kind, err.statusCode]).toEqual(['handshake', 3003]);
   });
@@ -167,7 +167,7 @@ describe('RtmpPublishSession against the fake server', () => {
     session.on('error', (e: RtmpSessionError) => errors.push(e));
     session.sendVideo(0, Uint8Array.of(0x17, 0, 0, 0, 0), true, false);
     await server.waitFor(() => server!.media.length === 1);
-    for (const s of server.sockets) s.resetAndDestroy();
+    server.fault.dropConnections('reset');
     for (let i = 1; i < 200 && errors.length === 0; i++) {
       session.sendVideo(i * 66, new Uint8Array(1000), false, false);
       await new Promise((r) => setTimeout(r, 5));
@@ -184,7 +184,7 @@ describe('RtmpPublishSession against the fake server', () => {
     const errors: RtmpSessionError[] = [];
     session.on('error', (e: RtmpSessionError) => errors.push(e));
     const closed = new Promise<void>((r) => session.once('close', () => r()));
-    for (const s of server.sockets) s.end();
+    server.fault.dropConnections('end');
     await closed;
     expect(errors.map((e) => [e.kind, e.statusCode])).toEqual([['closed', 3004]]);
   });

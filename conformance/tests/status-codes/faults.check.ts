@@ -23,7 +23,9 @@ interface FaultCase {
 const CASES: FaultCase[] = [
   { code: 3003, story: 'server breaks the handshake (wrong version)', script: { kind: 'bad-handshake' }, row: 'RTMP服务器握手失败', midStream: false },
   { code: 3003, story: 'server closes during the handshake', script: { kind: 'close-in-handshake' }, row: 'RTMP服务器握手失败', midStream: false },
+  { code: 3004, story: 'server rejects the connect (_error)', script: { kind: 'reject-connect' }, row: 'RTMP服务器主动断开', midStream: false },
   { code: 3004, story: 'server rejects the publish (onStatus error)', script: { kind: 'reject-publish' }, row: 'RTMP服务器主动断开', midStream: false },
+  { code: 3004, story: 'server answers the publish with _error', script: { kind: 'error-publish' }, row: 'RTMP服务器主动断开', midStream: false },
   { code: 3004, story: 'server closes the connection at publish', script: { kind: 'close-on-publish' }, row: 'RTMP服务器主动断开', midStream: false },
   { code: 3004, story: 'server closes the connection mid-stream', script: { kind: 'accept-then-close', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP服务器主动断开', midStream: true },
   { code: 3005, story: 'connection reset mid-stream', script: { kind: 'accept-then-reset', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP 读/写失败', midStream: true },

@@ -507,6 +507,7 @@ describe('FaultServer limits and lifecycle', () => {
     await expect(FaultServer.start({ kind: 'accept' }, { host: '0.0.0.0' })).rejects.toThrow(/loopback/);
     await expect(FaultServer.start({ kind: 'accept-then-reset', afterMs: -1 })).rejects.toThrow(/afterMs/);
     await expect(FaultServer.start({ kind: 'accept-then-close', afterMs: Number.NaN })).rejects.toThrow(/afterMs/);
+    await expect(FaultServer.start({ kind: 'close-in-handshake', afterBytes: 0 })).rejects.toThrow(/afterBytes must be an integer >= 1, got 0/);
     const server = await startServer({ kind: 'accept' });
     expect(server.url(APP, STREAM)).toBe(`rtmp://127.0.0.1:${server.port}/${APP}/${STREAM}`);
   });
@@ -539,7 +540,7 @@ interface SessionModule {
 }
 
 describe.skipIf(!HAS_SESSION)('FaultServer status codes through RtmpPublishSession', () => {
-  const PUBLISH_PHASE = ['bad-handshake', 'close-in-handshake', 'reject-publish', 'close-on-publish'] as const;
+  const PUBLISH_PHASE = ['bad-handshake', 'close-in-handshake', 'reject-connect', 'reject-publish', 'error-publish', 'close-on-publish'] as const;
 
   it.each(PUBLISH_PHASE)('%s: publish() rejects with the expected statusCode', async (kind) => {
     const mod = (await import(SESSION_URL.href)) as SessionModule;

@@ -129,6 +129,11 @@ async function audioInputArgs(opts: PipelineOptions): Promise<string[] | null> {
   return ['-re', '-f', 'lavfi', '-i', `anullsrc=r=${opts.config.audioSampleRate}:cl=mono`];
 }
 
+/** The supervised process's name in logs and errors. */
+function pipelineName(options: PipelineOptions): string {
+  return options.encode ? 'ffmpeg encoder' : 'ffmpeg preview';
+}
+
 /**
  * Events: 'video' (EncodedVideo), 'audio' (EncodedAudio), 'metadata' (Uint8Array script tag body),
  * 'frame' (RawFrame), 'started' (the first output, before any other media event), 'died'
@@ -167,7 +172,7 @@ export class MediaPipeline extends EventEmitter {
   }
 
   private get name(): string {
-    return this.options.encode ? 'ffmpeg encoder' : 'ffmpeg preview';
+    return pipelineName(this.options);
   }
 
   /** Resolves with the first output; rejects when ffmpeg exits or stays silent before it. */
@@ -188,7 +193,7 @@ export class MediaPipeline extends EventEmitter {
     const audio = await audioInputArgs(options);
     const args = buildFfmpegArgs(options, video, audio);
     const proc = await SupervisedProcess.start({
-      name: options.encode ? 'ffmpeg encoder' : 'ffmpeg preview',
+      name: pipelineName(options),
       command: ffmpegPath(),
       args,
       stdoutMode: options.encode ? 'raw' : 'ignore',

@@ -4,7 +4,7 @@
 // time and random with time2 = when the peer's block was read. Resumable: feed() accepts any
 // split of the input and returns the bytes to send plus whatever followed the handshake.
 import { ProtocolError } from '../errors.ts';
-import { bytesEqual, readU32BE, writeU32BE } from './bytes.ts';
+import { bytesEqual, concatBytes, readU32BE, writeU32BE } from './bytes.ts';
 import {
   HANDSHAKE_BLOCK_SIZE,
   HANDSHAKE_RANDOM_OFFSET,
@@ -122,7 +122,7 @@ export class RtmpHandshake {
   feed(bytes: Uint8Array): HandshakeStep {
     if (this.state === 'initial') this.start();
     if (this.state === 'done') return { send: EMPTY, done: true, remainder: bytes };
-    this.pending = this.pending.length === 0 ? bytes : concat(this.pending, bytes);
+    this.pending = this.pending.length === 0 ? bytes : concatBytes([this.pending, bytes]);
     const sends: Uint8Array[] = [];
     for (;;) {
       if (this.state === 'await-version-and-block') {
@@ -160,7 +160,7 @@ export class RtmpHandshake {
       }
       break;
     }
-    const send = sends.length === 0 ? EMPTY : sends.length === 1 ? sends[0]! : concat(sends[0]!, sends[1]!);
+    const send = sends.length === 0 ? EMPTY : concatBytes(sends);
     if (this.state !== 'done') return { send, done: false, remainder: EMPTY };
     const remainder = this.pending;
     this.pending = EMPTY;
@@ -175,11 +175,4 @@ export class RtmpHandshake {
   private time(): number {
     return ((this.now() % UINT32_MODULO) + UINT32_MODULO) % UINT32_MODULO;
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }

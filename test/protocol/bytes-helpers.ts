@@ -1,5 +1,6 @@
-// Helpers shared by the protocol tests: golden bytes written as hex or bit strings, and the
-// assertion that a parser refused its input with a typed ProtocolError of the right code.
+// Helpers shared by the protocol tests: golden bytes written as hex or bit strings, the
+// assertion that a parser refused its input with a typed ProtocolError of the right code, and
+// the seeded random source of the fuzz tests.
 import { expect } from 'vitest';
 import { ProtocolError } from '../../protocol/errors.ts';
 
@@ -36,4 +37,16 @@ export function caught(fn: () => unknown): unknown {
     return e;
   }
   return undefined;
+}
+
+/** mulberry32: a small seeded generator of numbers in [0, 1), so fuzz runs are reproducible. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
 }

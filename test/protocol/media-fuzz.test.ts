@@ -27,23 +27,12 @@ import {
   splitAvcc,
 } from '../../protocol/avc.ts';
 import { parseAdtsHeader, parseAudioSpecificConfig, splitAdts } from '../../protocol/aac.ts';
+import { prng } from './bytes-helpers.ts';
 
 const SEED = 0x1ee7_f00d;
 const INPUTS_PER_PARSER = 10_000;
 const MAX_RANDOM_LENGTH = 96;
 const MIN_DEMUXER_CAPACITY = 4096;
-
-/** mulberry32: small, fast, seedable. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const INTERESTING_BYTES = [0x00, 0x01, 0x03, 0x07, 0x09, 0x0c, 0x1f, 0x7f, 0x80, 0xfe, 0xff];
 

@@ -40,6 +40,7 @@ import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
 import { HANDSHAKE_BLOCK_SIZE, HANDSHAKE_RANDOM_SIZE, HANDSHAKE_VERSION_SIZE, MAX_MESSAGE_LENGTH_FIELD } from '../../protocol/rtmp/constants.ts';
 import { Amf0EcmaArray } from '../../protocol/amf0.ts';
 import { ProtocolError } from '../../protocol/errors.ts';
+import { prng } from './bytes-helpers.ts';
 
 const DEFAULT_SEED = 0x5eed2024;
 const BASE_SEED = process.env.RTMP_FUZZ_SEED === undefined ? DEFAULT_SEED : Number(process.env.RTMP_FUZZ_SEED);
@@ -77,18 +78,6 @@ const HUGE_LENGTH = [0xff, 0xff, 0xff];
 const TIMESTAMP_FIELD = 3;
 const FMT0_HEADER = 11;
 const HUGE_STREAMS = 500;
-
-/** mulberry32: small, seeded, good enough to drive mutations reproducibly. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / UINT32;
-  };
-}
 
 const int = (rand: () => number, n: number) => Math.floor(rand() * n);
 

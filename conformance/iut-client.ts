@@ -18,6 +18,12 @@ export const EXIT_GRACE_MS = 2_000;
 const STDERR_LINES_KEPT = 5_000;
 /** Lines of stderr quoted in an IutBrokenError message. */
 const STDERR_TAIL_IN_ERROR = 20;
+/**
+ * How long a protocol violation on stdout waits for the driver's stderr before failing the
+ * callers. stdout and stderr are separate pipes, so a line the driver wrote to stderr just
+ * before its garbage can be read after it; the tail usually says what went wrong.
+ */
+const STDERR_SETTLE_MS = 150;
 /** Longest stdout line quoted in an error. */
 const QUOTE_MAX_CHARS = 200;
 
@@ -76,14 +82,23 @@ export interface IutBrokenDetails {
 export class IutBrokenError extends Error {
   readonly exitCode: number | null | undefined;
   readonly signal: NodeJS.Signals | null | undefined;
-  readonly stderrTail: string;
+  readonly reason: string;
+  stderrTail: string;
 
   constructor(reason: string, details: IutBrokenDetails = {}) {
-    super(`IUT driver broken: ${reason}${details.stderrTail ? `\n--- driver stderr (tail) ---\n${details.stderrTail}` : ''}`);
+    super('');
     this.name = 'IutBrokenError';
+    this.reason = reason;
     this.exitCode = details.exitCode;
     this.signal = details.signal;
-    this.stderrTail = details.stderrTail ?? '';
+    this.stderrTail = '';
+    this.setStderrTail(details.stderrTail ?? '');
+  }
+
+  /** Replaces the quoted stderr tail (it may arrive after the failure was seen on stdout). */
+  setStderrTail(tail: string): void {
+    this.stderrTail = tail;
+    this.message = `IUT driver broken: ${this.reason}${tail ? `\n--- driver stderr (tail) ---\n${tail}` : ''}`;
   }
 }
 
@@ -326,7 +341,7 @@ export class IutClient {
       clearTimeout(graceTimer);
     }
     await this.proc.close('SIGTERM', EXIT_GRACE_MS);
-    this.failAll(new IutBrokenError('the driver was disposed'));
+    this.failAll(this.brokenError ?? new IutBrokenError('the driver was disposed'));
     await new Promise<void>((resolve) => {
       if (!this.stderrStream) return resolve();
       this.stderrStream.end(resolve);
@@ -410,14 +425,27 @@ export class IutClient {
     });
   }
 
-  /** Records the first infrastructure failure, fails everything waiting, and returns the error. */
+  /**
+   * Records the first infrastructure failure and returns the error. Everything waiting fails
+   * after STDERR_SETTLE_MS, with the stderr tail read by then (a death is seen only after the
+   * pipes closed, so it fails at once).
+   */
   private markBroken(reason: string, details: IutBrokenDetails = {}): IutBrokenError {
     if (!this.brokenError) {
-      const tail = this.stderrLines.slice(-STDERR_TAIL_IN_ERROR).join('\n');
-      this.brokenError = new IutBrokenError(reason, { ...details, stderrTail: tail });
-      this.failAll(this.brokenError);
+      const err = new IutBrokenError(reason, { ...details, stderrTail: this.stderrTail() });
+      this.brokenError = err;
+      const settle = (): void => {
+        err.setStderrTail(this.stderrTail());
+        this.failAll(err);
+      };
+      if (details.exitCode !== undefined || details.signal !== undefined) settle();
+      else setTimeout(settle, STDERR_SETTLE_MS);
     }
     return this.brokenError;
+  }
+
+  private stderrTail(): string {
+    return this.stderrLines.slice(-STDERR_TAIL_IN_ERROR).join('\n');
   }
 
   private failAll(err: Error): void {

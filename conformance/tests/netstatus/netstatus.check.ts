@@ -5,7 +5,7 @@
 import { check, type CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
 import type { Observation } from '../../oracles/observe.ts';
-import { expectAtMost, expectEqual, expectTrue, expectWithin, expectWithinRatio, fail } from '../support/expect.ts';
+import { expectEqual, expectReportedWithin, expectReportedWithinRatio, expectTrue, fail } from '../support/expect.ts';
 import { pushAndObserve } from '../support/scenario.ts';
 import { sharedScenario } from '../support/shared.ts';
 import { measuredFps, measuredGop, measuredKbps, videoStream } from '../support/streams.ts';
@@ -64,7 +64,7 @@ function mean(reports: Info[], key: string): number {
 function expectCacheWithin(reports: Info[], key: 'videoCache' | 'audioCache', limit: number): void {
   for (const r of reports) {
     expectTrue(`${key} ${r[key]} is a non-negative integer`, Number.isInteger(r[key]) && r[key]! >= 0);
-    expectAtMost(`${key} (frames)`, r[key]!, limit);
+    expectTrue(`${key}: the IUT reported ${r[key]} frames queued, at most ${limit} expected on an unimpaired link`, r[key]! <= limit);
   }
 }
 
@@ -80,32 +80,32 @@ const FIELDS: FieldCase[] = [
     key: 'videoBitrate',
     meaning: '当前视频编/码器输出的比特率，单位 kbps',
     tolerance: `mean of the reports within ± ${BITRATE_TOLERANCE * 100} % of the video bitrate measured at the server`,
-    judge: (ctx, { o, reports }) => expectWithinRatio('videoBitrate (kbps)', mean(reports, 'videoBitrate'), measuredKbps(o, 'video'), BITRATE_TOLERANCE),
+    judge: (ctx, { o, reports }) => expectReportedWithinRatio('videoBitrate (kbps)', mean(reports, 'videoBitrate'), measuredKbps(o, 'video'), BITRATE_TOLERANCE),
   },
   {
     key: 'audioBitrate',
     meaning: '当前音频编/码器输出的比特率，单位 kbps',
     tolerance: `mean of the reports within ± ${BITRATE_TOLERANCE * 100} % of the audio bitrate measured at the server`,
-    judge: (ctx, { o, reports }) => expectWithinRatio('audioBitrate (kbps)', mean(reports, 'audioBitrate'), measuredKbps(o, 'audio'), BITRATE_TOLERANCE),
+    judge: (ctx, { o, reports }) => expectReportedWithinRatio('audioBitrate (kbps)', mean(reports, 'audioBitrate'), measuredKbps(o, 'audio'), BITRATE_TOLERANCE),
   },
   {
     key: 'videoFPS',
     meaning: '当前视频帧率',
     tolerance: `mean of the reports within ± ${FPS_TOLERANCE * 100} % of the frame rate from packet timestamps`,
-    judge: (ctx, { o, reports }) => expectWithinRatio('videoFPS', mean(reports, 'videoFPS'), measuredFps(o), FPS_TOLERANCE),
+    judge: (ctx, { o, reports }) => expectReportedWithinRatio('videoFPS', mean(reports, 'videoFPS'), measuredFps(o), FPS_TOLERANCE),
   },
   {
     key: 'videoGOP',
     meaning: '当前视频 GOP,也就是每两个关键帧(I帧)间隔时长，单位 s',
     tolerance: `mean of the reports within ± ${GOP_TOLERANCE_S} s of the keyframe interval at the server`,
-    judge: (ctx, { o, reports }) => expectWithin('videoGOP (s)', mean(reports, 'videoGOP'), measuredGop(o), GOP_TOLERANCE_S, ' s'),
+    judge: (ctx, { o, reports }) => expectReportedWithin('videoGOP (s)', mean(reports, 'videoGOP'), measuredGop(o), GOP_TOLERANCE_S, ' s'),
   },
   {
     key: 'netSpeed',
     meaning: '当前的发送/接收速度',
     tolerance: `mean of the reports within ± ${BITRATE_TOLERANCE * 100} % of audio + video bitrate at the server (nothing is lost on loopback)`,
     judge: (ctx, { o, reports }) =>
-      expectWithinRatio('netSpeed (kbps)', mean(reports, 'netSpeed'), measuredKbps(o, 'video') + measuredKbps(o, 'audio'), BITRATE_TOLERANCE),
+      expectReportedWithinRatio('netSpeed (kbps)', mean(reports, 'netSpeed'), measuredKbps(o, 'video') + measuredKbps(o, 'audio'), BITRATE_TOLERANCE),
   },
   {
     key: 'netJitter',

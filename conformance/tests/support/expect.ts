@@ -20,6 +20,23 @@ export function expectWithin(what: string, measured: number, expected: number, t
   }
 }
 
+/**
+ * A figure the IUT reported (e.g. the mean of its netstatus reports) against the same figure
+ * measured at the server: |reported - server| <= ratio * server.
+ */
+export function expectReportedWithinRatio(what: string, reported: number, server: number, ratio: number): void {
+  if (!Number.isFinite(reported) || Math.abs(reported - server) > ratio * Math.abs(server)) {
+    fail(`${what}: the IUT reported ${round(reported)}, the server measured ${round(server)}; allowed ± ${Math.round(ratio * 100)} %`);
+  }
+}
+
+/** As expectReportedWithinRatio, with an absolute tolerance: |reported - server| <= tolerance. */
+export function expectReportedWithin(what: string, reported: number, server: number, tolerance: number, unit = ''): void {
+  if (!Number.isFinite(reported) || Math.abs(reported - server) > tolerance) {
+    fail(`${what}: the IUT reported ${round(reported)}${unit}, the server measured ${round(server)}${unit}; allowed ± ${tolerance}${unit}`);
+  }
+}
+
 export function expectAtMost(what: string, measured: number, limit: number, unit = ''): void {
   if (!Number.isFinite(measured) || measured > limit) fail(`${what}: measured ${round(measured)}${unit}, expected at most ${round(limit)}${unit}`);
 }

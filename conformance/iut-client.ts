@@ -99,6 +99,9 @@ export class IutBrokenError extends Error {
   setStderrTail(tail: string): void {
     this.stderrTail = tail;
     this.message = `IUT driver broken: ${this.reason}${tail ? `\n--- driver stderr (tail) ---\n${tail}` : ''}`;
+    // The stack's first lines repeat the message; keep its frames, renew the header.
+    const frames = (this.stack ?? '').split('\n').filter((l) => l.startsWith('    at '));
+    this.stack = [`${this.name}: ${this.message}`, ...frames].join('\n');
   }
 }
 

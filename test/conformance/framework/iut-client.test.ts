@@ -102,6 +102,17 @@ describe('IutClient with a good driver', () => {
   });
 });
 
+describe('IutBrokenError', () => {
+  it('renews message and stack header when the stderr tail arrives late', () => {
+    const err = new IutBrokenError('malformed line', { stderrTail: 'early' });
+    expect(err.stack).toContain('early');
+    err.setStderrTail('late');
+    expect(err.message).toBe('IUT driver broken: malformed line\n--- driver stderr (tail) ---\nlate');
+    expect(err.stack!.startsWith(`IutBrokenError: ${err.message}\n    at `)).toBe(true);
+    expect(err.stack).not.toContain('early');
+  });
+});
+
 describe('IutClient with broken drivers', () => {
   it('garbage on stdout -> IutBrokenError naming the line', async () => {
     const c = await start('garbage-driver.mjs');

@@ -430,8 +430,8 @@ export class IutClient {
 
   /**
    * Records the first infrastructure failure and returns the error. Everything waiting fails
-   * after STDERR_SETTLE_MS, with the stderr tail read by then (a death is seen only after the
-   * pipes closed, so it fails at once).
+   * after STDERR_SETTLE_MS, with the stderr tail read by then; at once when the driver has
+   * already exited (a death is seen only after its pipes closed).
    */
   private markBroken(reason: string, details: IutBrokenDetails = {}): IutBrokenError {
     if (!this.brokenError) {
@@ -441,7 +441,8 @@ export class IutClient {
         err.setStderrTail(this.stderrTail());
         this.failAll(err);
       };
-      if (details.exitCode !== undefined || details.signal !== undefined) settle();
+      // Once the driver has exited its pipes are closed: all of stderr is in.
+      if (!this.proc.running) settle();
       else setTimeout(settle, STDERR_SETTLE_MS);
     }
     return this.brokenError;

@@ -6,16 +6,21 @@ export function fail(message: string): never {
   throw new AssertionError({ message });
 }
 
+/** Not a number, or further than `tolerance` from `reference`. */
+function outside(value: number, reference: number, tolerance: number): boolean {
+  return !Number.isFinite(value) || Math.abs(value - reference) > tolerance;
+}
+
 /** |measured - expected| <= tolerance * expected. */
 export function expectWithinRatio(what: string, measured: number, expected: number, ratio: number): void {
-  if (!Number.isFinite(measured) || Math.abs(measured - expected) > ratio * Math.abs(expected)) {
+  if (outside(measured, expected, ratio * Math.abs(expected))) {
     fail(`${what}: measured ${round(measured)}, expected ${round(expected)} ± ${Math.round(ratio * 100)} %`);
   }
 }
 
 /** |measured - expected| <= tolerance. */
 export function expectWithin(what: string, measured: number, expected: number, tolerance: number, unit = ''): void {
-  if (!Number.isFinite(measured) || Math.abs(measured - expected) > tolerance) {
+  if (outside(measured, expected, tolerance)) {
     fail(`${what}: measured ${round(measured)}${unit}, expected ${round(expected)}${unit} ± ${tolerance}${unit}`);
   }
 }
@@ -25,14 +30,14 @@ export function expectWithin(what: string, measured: number, expected: number, t
  * measured at the server: |reported - server| <= ratio * server.
  */
 export function expectReportedWithinRatio(what: string, reported: number, server: number, ratio: number): void {
-  if (!Number.isFinite(reported) || Math.abs(reported - server) > ratio * Math.abs(server)) {
+  if (outside(reported, server, ratio * Math.abs(server))) {
     fail(`${what}: the IUT reported ${round(reported)}, the server measured ${round(server)}; allowed ± ${Math.round(ratio * 100)} %`);
   }
 }
 
 /** As expectReportedWithinRatio, with an absolute tolerance: |reported - server| <= tolerance. */
 export function expectReportedWithin(what: string, reported: number, server: number, tolerance: number, unit = ''): void {
-  if (!Number.isFinite(reported) || Math.abs(reported - server) > tolerance) {
+  if (outside(reported, server, tolerance)) {
     fail(`${what}: the IUT reported ${round(reported)}${unit}, the server measured ${round(server)}${unit}; allowed ± ${tolerance}${unit}`);
   }
 }

@@ -2,7 +2,7 @@
 // pusher: newline-delimited JSON requests in, replies and events out. No stdio here: the
 // caller feeds lines and writes what `send` is given (bench/commands/driver.ts does the I/O).
 import { readFileSync } from 'node:fs';
-import { LivePusher, PusherCallError } from './live-pusher.ts';
+import { LivePusher, PusherCallError, type LivePusherOptions } from './live-pusher.ts';
 import type { PusherRig } from './rig-sources.ts';
 
 export const DRIVER_NAME = 'reference';
@@ -63,6 +63,8 @@ export class DriverSession {
   constructor(
     private readonly send: (msg: Outgoing) => void,
     private readonly onDisposed: () => void = () => undefined,
+    /** Options for the pusher beyond the rig (the rig comes with `create`). */
+    private readonly pusherOptions: Omit<LivePusherOptions, 'rig'> = {},
   ) {}
 
   /** Handles one input line; replies through `send`. Never throws. */
@@ -111,7 +113,7 @@ export class DriverSession {
         if (!isRecord(attrs)) throw new PusherCallError('create:fail "attrs" must be an object');
         const rig = params['rig'];
         if (rig !== undefined && !isRecord(rig)) throw new PusherCallError('create:fail "rig" must be an object');
-        const pusher = new LivePusher({ rig: rig as PusherRig | undefined });
+        const pusher = new LivePusher({ ...this.pusherOptions, rig: rig as PusherRig | undefined });
         for (const name of PUSHER_EVENTS) pusher.on(name, (detail: unknown) => this.send({ event: name, detail, ts: Date.now() }));
         try {
           await pusher.create(attrs);

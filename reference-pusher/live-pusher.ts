@@ -12,7 +12,7 @@ import { validateAttributes, type AttributeError } from '../spec/validate.ts';
 import { parseVideoTagBody } from '../protocol/flv/index.ts';
 import { parseAvcDecoderConfigurationRecord, parseSps } from '../protocol/avc.ts';
 import { encoderChanged, resolveEncodeConfig, type EncodeConfig } from './encode-config.ts';
-import { MediaPipeline, type AudioInput, type EncodedAudio, type EncodedVideo, type PictureSource, type RawFrame, type VideoInput } from './media-pipeline.ts';
+import { MediaPipeline, type AudioInput, type PipelineOptions, type EncodedAudio, type EncodedVideo, type PictureSource, type RawFrame, type VideoInput } from './media-pipeline.ts';
 import { NETSTATUS_INTERVAL_MS, NetstatusMeter, type NetstatusInfo } from './netstatus.ts';
 import { encodePngRgb, encodePpm, mirrorRgb } from './png.ts';
 import { StreamPublisher } from './publisher.ts';
@@ -48,6 +48,31 @@ export interface LivePusherOptions {
   workDir?: string;
   /** Reconnect policy; the vendor default is 3 retries, 3 s apart (spec/ retry). */
   retry?: { count: number; intervalMs: number };
+  /** Seams for experiments and for the deliberately broken variants of the project's tests. */
+  hooks?: PusherHooks;
+}
+
+/** A media packet on its way from the encoder to the publisher (stream time, ms). */
+export interface OutgoingMedia {
+  kind: 'video' | 'audio';
+  timestampMs: number;
+  body: Uint8Array;
+  keyframe: boolean;
+  sequenceHeader: boolean;
+}
+
+/**
+ * Places where the pusher's behaviour can be altered from outside without forking it. Each
+ * defaults to the identity. The project's own tests use them to build implementations that
+ * are wrong in one known way (test/conformance/broken); they are not a configuration surface.
+ */
+export interface PusherHooks {
+  /** Rewrites the arguments of each encoder/preview ffmpeg before it is spawned. */
+  ffmpegArgs?: (args: string[], options: PipelineOptions) => string[];
+  /** Rewrites (or drops, with null) each encoded packet before it is published. */
+  media?: (m: OutgoingMedia) => OutgoingMedia | null;
+  /** Rewrites the encode configuration resolved from the attributes. */
+  encodeConfig?: (config: EncodeConfig) => EncodeConfig;
 }
 
 /**
@@ -92,6 +117,7 @@ export class LivePusher extends EventEmitter {
   private readonly ownsWorkDir: boolean;
   private readonly rig: PusherRig;
   private readonly retryPolicy: { count: number; intervalMs: number };
+  private readonly hooks: PusherHooks;
   private streamBase = 0;
   private lastStreamTs = -1;
   private pushMilestones = new Set<number>();
@@ -108,6 +134,7 @@ export class LivePusher extends EventEmitter {
     this.ownsWorkDir = !opts.workDir;
     this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'lpbench-ref-'));
     this.retryPolicy = opts.retry ?? { count: retrySpec.count.default, intervalMs: retrySpec.intervalSeconds.default * 1000 };
+    this.hooks = opts.hooks ?? {};
     this.config = resolveEncodeConfig(this.attrs, this.explicit);
   }
 
@@ -171,7 +198,8 @@ export class LivePusher extends EventEmitter {
   }
 
   private resolve(): EncodeConfig {
-    return resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
+    const config = resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
+    return this.hooks.encodeConfig ? this.hooks.encodeConfig(config) : config;
   }
 
   // ---- context methods ---------------------------------------------------------------------
@@ -408,6 +436,7 @@ export class LivePusher extends EventEmitter {
         picture,
         microphone: micAllowed ? sources.microphone : null,
         encode,
+        ...(this.hooks.ffmpegArgs ? { argsHook: this.hooks.ffmpegArgs } : {}),
       });
     } catch (err) {
       throw startFailed(err);
@@ -480,14 +509,19 @@ export class LivePusher extends EventEmitter {
     } else {
       this.meter?.onVideo(v.body.length, v.keyframe, ts);
     }
-    this.publisher?.push({ kind: 'video', timestampMs: ts, body: v.body, keyframe: v.keyframe, sequenceHeader: v.sequenceHeader });
+    this.publish({ kind: 'video', timestampMs: ts, body: v.body, keyframe: v.keyframe, sequenceHeader: v.sequenceHeader });
   }
 
   private onAudio(pipeline: MediaPipeline, a: EncodedAudio): void {
     if (this.pipeline !== pipeline) return;
     const ts = this.streamTime(a.timestampMs);
     if (!a.sequenceHeader) this.meter?.onAudio(a.body.length);
-    this.publisher?.push({ kind: 'audio', timestampMs: ts, body: a.body, keyframe: false, sequenceHeader: a.sequenceHeader });
+    this.publish({ kind: 'audio', timestampMs: ts, body: a.body, keyframe: false, sequenceHeader: a.sequenceHeader });
+  }
+
+  private publish(m: OutgoingMedia): void {
+    const out = this.hooks.media ? this.hooks.media(m) : m;
+    if (out) this.publisher?.push(out);
   }
 
   /** videoWidth/videoHeight come from the SPS the encoder really produced. */

@@ -33,6 +33,8 @@ export interface PipelineOptions {
   encode: boolean;
   /** Frames per second of the raw tap used for snapshot and the paused still. */
   tapFps?: number;
+  /** Rewrites the ffmpeg arguments before the spawn (LivePusher hooks). */
+  argsHook?: (args: string[], options: PipelineOptions) => string[];
 }
 
 export interface RawFrame {
@@ -191,7 +193,8 @@ export class MediaPipeline extends EventEmitter {
   static async start(options: PipelineOptions): Promise<MediaPipeline> {
     const video = await videoInputArgs(options);
     const audio = await audioInputArgs(options);
-    const args = buildFfmpegArgs(options, video, audio);
+    const built = buildFfmpegArgs(options, video, audio);
+    const args = options.argsHook ? options.argsHook(built, options) : built;
     const proc = await SupervisedProcess.start({
       name: pipelineName(options),
       command: ffmpegPath(),

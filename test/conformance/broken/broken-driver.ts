@@ -40,7 +40,7 @@ let finished: () => void = () => undefined;
 const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
-const session = new DriverSession(send, () => finished());
+const session = new DriverSession(send, () => finished(), v.pusher ? { hooks: v.pusher } : {});
 const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
 let queue: Promise<void> = Promise.resolve();
 rl.on('line', (line) => {

@@ -1,50 +1,12 @@
 // Deliberately broken IUTs: the reference driver with one behaviour wrong each, used to prove
 // that every conformance check can fail (DESIGN.md "A check that cannot fail is a defect").
 // A variant rewrites requests on their way in and/or replies and events on their way out, and
-// names the check ids (regular expressions) it must make fail.
+// names the check ids (regular expressions) it must make fail. Variants of each area live in
+// their own variants-<area>.ts file and are gathered here.
+import { dropAttrs, mapEvent, rewriteAttrs, without, type BrokenVariant, type Json } from './variant-kit.ts';
+import { AREA_VARIANTS } from './variants-areas.ts';
 
-type Json = Record<string, unknown>;
-
-export interface BrokenVariant {
-  name: string;
-  what: string;
-  /** Rewrites an incoming request; return it unchanged to pass it through. */
-  request?: (req: Json) => Json;
-  /** Rewrites an outgoing message (reply or event); null drops it. */
-  outgoing?: (msg: Json) => Json | null;
-  /** Turns selected calls into a success reply without doing anything. */
-  fakeCalls?: string[];
-  /** Accept every attribute value silently (drop the illegal ones instead of failing). */
-  acceptIllegal?: boolean;
-  /** Check ids this variant must fail (anchored regular expressions). */
-  breaks: string[];
-}
-
-function dropAttrs(names: string[]): (req: Json) => Json {
-  return rewriteAttrs((attrs) => without(attrs, names));
-}
-
-/** Rewrites the attrs of create (and, unless createOnly, update) requests. */
-function rewriteAttrs(fn: (attrs: Json) => Json, createOnly = false): (req: Json) => Json {
-  return (req) => {
-    const params = req['params'] as Json | undefined;
-    const attrs = params?.['attrs'] as Json | undefined;
-    if (!attrs || (createOnly && req['method'] !== 'create')) return req;
-    return { ...req, params: { ...params, attrs: fn(attrs) } };
-  };
-}
-
-function without(attrs: Json, names: string[]): Json {
-  return Object.fromEntries(Object.entries(attrs).filter(([k]) => !names.includes(k)));
-}
-
-function mapEvent(name: string, fn: (detail: Json) => Json | null): (msg: Json) => Json | null {
-  return (msg) => {
-    if (msg['event'] !== name) return msg;
-    const detail = fn(msg['detail'] as Json);
-    return detail === null ? null : { ...msg, detail };
-  };
-}
+export type { BrokenVariant } from './variant-kit.ts';
 
 const LIES: Record<string, (v: number) => number> = {
   videoBitrate: (v) => v * 3 + 100,
@@ -228,6 +190,8 @@ export const VARIANTS: BrokenVariant[] = [
     breaks: ['error-codes/10004(-hash)?', 'attributes/waiting-image/.*'],
   },
 ];
+
+VARIANTS.push(...AREA_VARIANTS);
 
 export function variant(name: string): BrokenVariant {
   const v = VARIANTS.find((x) => x.name === name);

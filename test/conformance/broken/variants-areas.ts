@@ -1,0 +1,17 @@
+// Every area's broken variants, in one list (variants.ts adds them to its own).
+import type { BrokenVariant } from './variant-kit.ts';
+import { CODES_VARIANTS } from './variants-codes.ts';
+import { CORE_VARIANTS } from './variants-core.ts';
+import { LIFECYCLE_VARIANTS } from './variants-lifecycle.ts';
+import { NETSTATUS_VARIANTS } from './variants-netstatus.ts';
+import { PICTURE_VARIANTS } from './variants-picture.ts';
+import { RATES_VARIANTS } from './variants-rates.ts';
+
+export const AREA_VARIANTS: BrokenVariant[] = [
+  ...CORE_VARIANTS,
+  ...RATES_VARIANTS,
+  ...PICTURE_VARIANTS,
+  ...NETSTATUS_VARIANTS,
+  ...CODES_VARIANTS,
+  ...LIFECYCLE_VARIANTS,
+];

@@ -6,6 +6,7 @@ import { LIFECYCLE_VARIANTS } from './variants-lifecycle.ts';
 import { NETSTATUS_VARIANTS } from './variants-netstatus.ts';
 import { PICTURE_VARIANTS } from './variants-picture.ts';
 import { RATES_VARIANTS } from './variants-rates.ts';
+import { RUNTIME_VARIANTS } from './variants-runtime.ts';
 
 export const AREA_VARIANTS: BrokenVariant[] = [
   ...CORE_VARIANTS,
@@ -14,4 +15,5 @@ export const AREA_VARIANTS: BrokenVariant[] = [
   ...NETSTATUS_VARIANTS,
   ...CODES_VARIANTS,
   ...LIFECYCLE_VARIANTS,
+  ...RUNTIME_VARIANTS,
 ];

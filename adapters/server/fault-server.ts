@@ -2,7 +2,9 @@
 // port and meets every connection with the same FaultScript, so the pusher under test's status
 // codes 3003 (handshake failure), 3004 (server closed the connection) and 3005 (read/write
 // failure) can be provoked on purpose (live-pusher.zh.md 状态码; context-api.md "Status codes").
-// A client that reconnects meets the fault again; stats.connections counts the attempts.
+// A client that reconnects meets the fault again; stats.connections counts the attempts and
+// attempts() lists each with when it opened, published and closed (the truth reconnect checks
+// judge: 1102 网络断连, 已启动自动重连 and -1307 must match real connection attempts).
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
@@ -15,6 +17,8 @@ export type { WireOptions } from './fault-connection.ts';
 
 export interface FaultServerEvents {
   connection: [];
+  /** A connection's socket closed (either side): its attempt record, closedAt set. */
+  'connection-close': [attempt: ConnectionAttempt];
   handshake: [];
   /** Every message a client sent after its handshake, as read. */
   message: [msg: RtmpMessage];
@@ -25,6 +29,19 @@ export interface FaultServerEvents {
   fault: [what: string];
   /** A client sent malformed RTMP (or exceeded a limit); its connection was closed. */
   'protocol-error': [message: string];
+}
+
+/** One TCP connection as the server saw it (wall-clock ms since the epoch). */
+export interface ConnectionAttempt {
+  /** 1-based, in the order the connections were accepted. */
+  index: number;
+  openedAt: number;
+  /** When the client's publish command arrived, if it did. */
+  publishedAt?: number;
+  /** When the server injected its fault on this connection, if it did. */
+  faultAt?: number;
+  /** When the socket closed (either side), if it has. */
+  closedAt?: number;
 }
 
 export interface FaultServerStats {
@@ -56,6 +73,7 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
   readonly stats: FaultServerStats = { connections: 0, publishes: 0, mediaBytes: 0, faultsInjected: 0 };
   private readonly server: Server;
   private readonly open = new Set<FaultConnection>();
+  private readonly log: ConnectionAttempt[] = [];
   private closed: Promise<void> | undefined;
 
   private constructor(server: Server, script: FaultScript, host: string, port: number, wire: WireOptions) {
@@ -96,6 +114,11 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
     return `rtmp://${host}:${this.port}/${app}/${stream}`;
   }
 
+  /** Every connection so far, oldest first (copies: later changes do not show in them). */
+  attempts(): ConnectionAttempt[] {
+    return this.log.map((a) => ({ ...a }));
+  }
+
   /** Sockets currently open (0 after close()). */
   get openConnections(): number {
     return this.open.size;
@@ -127,10 +150,31 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
       return;
     }
     this.stats.connections++;
-    const connection = new FaultConnection(socket, this.script, this.sink, this.wire);
+    const attempt: ConnectionAttempt = { index: this.stats.connections, openedAt: Date.now() };
+    this.log.push(attempt);
+    const connection = new FaultConnection(socket, this.script, this.sinkFor(attempt), this.wire);
     this.open.add(connection);
-    socket.once('close', () => this.open.delete(connection));
+    socket.once('close', () => {
+      this.open.delete(connection);
+      attempt.closedAt = Date.now();
+      this.emit('connection-close', { ...attempt });
+    });
     this.emit('connection');
+  }
+
+  /** The shared sink, stamping this connection's publish and fault times on its record. */
+  private sinkFor(attempt: ConnectionAttempt): FaultSink {
+    return {
+      ...this.sink,
+      publish: (streamName) => {
+        attempt.publishedAt ??= Date.now();
+        this.sink.publish(streamName);
+      },
+      fault: (what) => {
+        attempt.faultAt ??= Date.now();
+        this.sink.fault(what);
+      },
+    };
   }
 
   private readonly sink: FaultSink = {

@@ -378,6 +378,48 @@ describe('FaultServer replies (raw protocol/rtmp client)', () => {
     }
   });
 
+  it('attempts() records each connection with its open, publish, fault and close times, in order', async () => {
+    const server = await startServer({ kind: 'close-on-publish' });
+    const closes: number[] = [];
+    server.on('connection-close', (a) => closes.push(a.index));
+    const before = Date.now();
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const client = await RawClient.open(server.port);
+      await client.handshake();
+      await client.publish();
+      await withTimeout(client.closed, 'the server to close');
+    }
+    await withTimeout(
+      (async () => {
+        while (closes.length < 2) await new Promise((r) => setTimeout(r, 10));
+      })(),
+      'both connection-close events',
+    );
+    const log = server.attempts();
+    expect(log.map((a) => a.index)).toEqual([1, 2]);
+    expect(closes).toEqual([1, 2]);
+    for (const a of log) {
+      expect(a.openedAt).toBeGreaterThanOrEqual(before);
+      expect(a.publishedAt).toBeGreaterThanOrEqual(a.openedAt);
+      expect(a.faultAt).toBeGreaterThanOrEqual(a.publishedAt!);
+      expect(a.closedAt).toBeGreaterThanOrEqual(a.faultAt!);
+    }
+    expect(log[1]!.openedAt).toBeGreaterThanOrEqual(log[0]!.closedAt!);
+  });
+
+  it('attempts() leaves publish, fault and close unset on a connection that is still open and idle', async () => {
+    const server = await startServer({ kind: 'accept' });
+    const client = await RawClient.open(server.port);
+    await client.handshake();
+    await withTimeout(
+      (async () => {
+        while (server.attempts().length < 1) await new Promise((r) => setTimeout(r, 10));
+      })(),
+      'the connection to be logged',
+    );
+    expect(server.attempts()).toEqual([{ index: 1, openedAt: expect.any(Number) }]);
+  });
+
   it('close-in-handshake answers nothing to C0+C1', async () => {
     const server = await startServer({ kind: 'close-in-handshake' });
     const client = await RawClient.open(server.port, false);

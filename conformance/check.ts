@@ -1,14 +1,16 @@
 // Declaring a conformance check (DESIGN.md "Outputs", "Infrastructure failures are *broken*,
 // assertion failures are *failed*"). check(meta, body) registers one vitest test that: labels
 // it for Allure (epic = area, feature, story, severity, spec row, tolerance, id); starts the IUT
-// and says hello; marks it not applicable (skipped, with the reason) when the IUT's capabilities
-// lack what the check requires; runs the body; and, pass or fail, attaches the IUT's event log
+// and says hello (a malformed hello is broken); marks it not applicable (skipped, with the
+// reason) when the IUT's capabilities lack a non-core name the check requires (core names are
+// always required: conformance/core-capabilities.ts); runs the body; and, pass or fail, attaches the IUT's event log
 // and stderr and disposes the IUT. The verdict and evidence travel in task.meta to the reporters.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as allure from 'allure-js-commons';
 import type { RunnerTestCase } from 'vitest';
 import type { Rig } from '../bench/rig/types.ts';
+import { CAPABILITY_KINDS, isCoreCapability } from './core-capabilities.ts';
 import { conformanceTest } from './fixtures.ts';
 import { IutClient, type IutCapabilities, type IutHello } from './iut-client.ts';
 import type { ConformanceServer } from './server.ts';
@@ -26,6 +28,7 @@ export const AREA_EPICS: Record<CheckArea, string> = {
   'error-codes': 'error codes',
   netstatus: 'netstatus',
   context: 'context',
+  core: 'driver protocol core',
 };
 
 /** Default per-check time budget; a check states its own when it needs more. */
@@ -73,13 +76,17 @@ function safeName(s: string): string {
   return s.replace(UNSAFE_FILE_CHARS, '_');
 }
 
-/** The capabilities a check requires that the IUT does not claim, in words; '' when none. */
+/**
+ * The capabilities a check requires that the IUT does not claim, in words; '' when none. Core
+ * names (conformance/core-capabilities.ts) never count as missing: a check needing one runs
+ * whatever the IUT claims, and fails if the behaviour is not there. Names match exactly, so a
+ * claim differing in case or whitespace from the spec name claims nothing.
+ */
 export function missingCapabilities(requires: CheckMeta['requires'], caps: IutCapabilities): string {
   if (!requires) return '';
   const parts: string[] = [];
-  const kinds = ['attributes', 'methods', 'events'] as const;
-  for (const kind of kinds) {
-    const missing = (requires[kind] ?? []).filter((name) => !caps[kind].includes(name));
+  for (const kind of CAPABILITY_KINDS) {
+    const missing = (requires[kind] ?? []).filter((name) => !isCoreCapability(kind, name) && !caps[kind].includes(name));
     if (missing.length) parts.push(`${kind} ${missing.join(', ')}`);
   }
   return parts.join('; ');
@@ -123,7 +130,7 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
       const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), stderrFile: join(workDir, 'driver-stderr.log') });
       iutSlot.client = iut;
       const hello = await iut.hello();
-      record.iut = { name: hello.name, version: hello.version, ...(hello.platform ? { platform: hello.platform } : {}) };
+      record.iut = { name: hello.name, version: hello.version, ...(hello.platform ? { platform: hello.platform } : {}), capabilities: hello.capabilities };
       await allure.parameter('IUT', `${hello.name} ${hello.version}`);
       const missing = missingCapabilities(meta.requires, hello.capabilities);
       if (missing) throw new NotApplicableError(`IUT ${hello.name} ${hello.version} does not claim ${missing}`);

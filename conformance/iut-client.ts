@@ -2,8 +2,8 @@
 // driver command, speaks newline-delimited JSON on its stdin/stdout, keeps every event it emits
 // in a log, and captures its stderr. A reply with `error` is the component's fail payload
 // (IutCallError, a legitimate outcome a check may expect); anything that means the driver itself
-// misbehaved (garbage on stdout, a reply nobody asked for, silence, death) is an IutBrokenError,
-// which the suite reports as *broken*, never as *failed*.
+// misbehaved (garbage on stdout, a reply nobody asked for, a malformed hello, silence, death) is
+// an IutBrokenError, which the suite reports as *broken*, never as *failed*.
 import { AssertionError } from 'node:assert';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SupervisedProcess, type ExitInfo } from '../adapters/process/supervised.ts';
@@ -127,15 +127,44 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseHello(result: unknown): IutHello {
+const CAPABILITY_LISTS = ['attributes', 'methods', 'events'] as const;
+
+/** What is malformed in one capabilities list, or undefined when it is an array of strings. */
+function malformedList(key: string, v: unknown): string | undefined {
+  if (v === undefined) return `capabilities.${key} is missing`;
+  if (!Array.isArray(v)) return `capabilities.${key} is not an array: ${JSON.stringify(v)}`;
+  const bad = v.findIndex((x) => typeof x !== 'string');
+  return bad < 0 ? undefined : `capabilities.${key}[${bad}] is not a string: ${JSON.stringify(v[bad])}`;
+}
+
+/**
+ * Reads the hello result. Anything malformed (not an object, name or version not a non-empty
+ * string, platform present but not a string, capabilities not an object, a list missing or not
+ * an array of strings) is a protocol violation, never read as "claims nothing". The lists are
+ * kept as claimed (duplicates and all): conformance/core judges their content.
+ */
+export function parseHello(result: unknown): IutHello {
   if (!isObject(result)) throw new IutBrokenError(`hello result is not an object: ${JSON.stringify(result)}`);
-  const caps = isObject(result.capabilities) ? result.capabilities : {};
-  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const problems: string[] = [];
+  for (const key of ['name', 'version'] as const) {
+    const v = result[key];
+    if (typeof v !== 'string' || v.trim() === '') problems.push(`${key} is not a non-empty string: ${JSON.stringify(v) ?? 'missing'}`);
+  }
+  if (result.platform !== undefined && typeof result.platform !== 'string') problems.push(`platform is not a string: ${JSON.stringify(result.platform)}`);
+  const caps = result.capabilities;
+  if (!isObject(caps)) problems.push(`capabilities is not an object: ${JSON.stringify(caps) ?? 'missing'}`);
+  else for (const key of CAPABILITY_LISTS) {
+    const problem = malformedList(key, caps[key]);
+    if (problem) problems.push(problem);
+  }
+  if (problems.length || !isObject(caps)) {
+    throw new IutBrokenError(`malformed hello (protocol violation): ${problems.join('; ')}`);
+  }
   return {
-    name: typeof result.name === 'string' ? result.name : 'unnamed',
-    version: typeof result.version === 'string' ? result.version : 'unknown',
+    name: result.name as string,
+    version: result.version as string,
     ...(typeof result.platform === 'string' ? { platform: result.platform } : {}),
-    capabilities: { attributes: list(caps.attributes), methods: list(caps.methods), events: list(caps.events) },
+    capabilities: { attributes: [...(caps.attributes as string[])], methods: [...(caps.methods as string[])], events: [...(caps.events as string[])] },
   };
 }
 
@@ -219,7 +248,11 @@ export class IutClient {
       }
       throw err;
     }
-    this.helloInfo = parseHello(result);
+    try {
+      this.helloInfo = parseHello(result);
+    } catch (err) {
+      throw this.markBroken((err as IutBrokenError).reason);
+    }
     return this.helloInfo;
   }
 

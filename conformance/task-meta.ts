@@ -2,7 +2,7 @@
 // main process): its declaration, the IUT that answered hello, its verdict and evidence.
 import type { Verdict } from './verdict.ts';
 
-export type CheckArea = 'attributes' | 'events' | 'status-codes' | 'error-codes' | 'netstatus' | 'context';
+export type CheckArea = 'attributes' | 'events' | 'status-codes' | 'error-codes' | 'netstatus' | 'context' | 'core';
 export type CheckSeverity = 'blocker' | 'critical' | 'normal' | 'minor' | 'trivial';
 
 export interface CheckMeta {
@@ -20,7 +20,10 @@ export interface CheckMeta {
   specRows?: string[];
   /** The tolerance the check applies, in words. */
   tolerance?: string;
-  /** What the IUT must claim in its hello capabilities for the check to apply. */
+  /**
+   * What the IUT must claim in its hello capabilities for the check to apply. Core names
+   * (conformance/core-capabilities.ts) are always required and never make a check skip.
+   */
   requires?: { attributes?: string[]; methods?: string[]; events?: string[] };
   timeoutMs?: number;
 }
@@ -34,7 +37,7 @@ export interface RecordedAttachment {
 
 export interface CheckTaskMeta {
   check: CheckMeta;
-  iut?: { name: string; version: string; platform?: string };
+  iut?: { name: string; version: string; platform?: string; capabilities?: { attributes: string[]; methods: string[]; events: string[] } };
   verdict?: Verdict;
   /** Why the check was skipped, or the error message of a failed / broken check. */
   message?: string;

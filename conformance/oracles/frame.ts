@@ -11,6 +11,9 @@ export interface RgbFrame {
   /** Wall time (epoch ms) the reader had the decoded frame; NaN for frames not read live. Checks
    *  of runtime changes line frames up with the calls they made by it. */
   receivedAt: number;
+  /** Wall time (epoch ms) the frame's packet arrived from the server (the observer matches it by
+   *  presentation time); absent when unknown. Unlike receivedAt, free of decoder delay. */
+  arrivedAtMs?: number;
 }
 
 const PPM_MAGIC = 'P6';
@@ -27,12 +30,25 @@ export class PpmStreamReader {
   private pending: Buffer = Buffer.alloc(0);
   private readonly frames: { width: number; height: number; data: Uint8Array; receivedAt: number }[] = [];
 
+  /** Chunks not yet joined onto `pending` (joined once a whole frame may be there). */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  /** Bytes the frame at the head of `pending` needs in all (0: header not read yet). */
+  private needed = 0;
+
   feed(chunk: Buffer): void {
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.queued.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (this.needed > 0 && this.pending.length + this.queuedBytes < this.needed) return;
+    this.pending = Buffer.concat([this.pending, ...this.queued]);
+    this.queued = [];
+    this.queuedBytes = 0;
     for (;;) {
+      this.needed = 0;
       const header = this.parseHeader();
       if (!header) return;
       const size = header.width * header.height * RGB_BYTES;
+      this.needed = header.length + size;
       if (this.pending.length < header.length + size) return;
       const data = new Uint8Array(size);
       data.set(this.pending.subarray(header.length, header.length + size));
@@ -48,7 +64,7 @@ export class PpmStreamReader {
 
   /** Bytes left over that do not form a whole frame. */
   get leftover(): number {
-    return this.pending.length;
+    return this.pending.length + this.queuedBytes;
   }
 
   private parseHeader(): { width: number; height: number; length: number } | null {

@@ -2,15 +2,21 @@
 // stream from the RTMP server with ffmpeg only — independent of the project's protocol code —
 // over ONE server connection. The puller remuxes (-c copy -copyts) to FLV on its stdout;
 // Node tees those bytes into ffprobe (streams + every packet, as JSON) and into a decoding
-// ffmpeg (video frames sampled every N ms as rgb24 PPM with showinfo timestamps; audio as mono
-// float32 PCM at the stream's own rate). -rw_timeout is always set; every child is supervised
-// and closed on every path.
+// ffmpeg (video frames sampled every N ms, or every frame scaled down, as rgb24 PPM with
+// showinfo timestamps; audio as mono float32 PCM at the stream's own rate). -rw_timeout is
+// always set; every child is supervised and closed on every path.
+// Arrival times: the puller flushes each packet (-flush_packets 1) and Node logs (cumulative
+// byte offset, Date.now()) per chunk it reads; ffprobe reports each packet's byte `pos` in that
+// same byte stream, so every packet gets the wall time its last byte reached us (arrivedAtMs),
+// and every decoded frame the arrival time of its packet.
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { MIN_READABLE_WIDTH } from '../../adapters/camera/pattern.ts';
 import { ffmpegPath, ffprobePath } from '../../adapters/ffmpeg.ts';
 import { SupervisedProcess } from '../../adapters/process/supervised.ts';
 import { PpmStreamReader, type RgbFrame } from './frame.ts';
+import { ArrivalLog } from './arrival-log.ts';
 import type { MediaKind, Packet } from './packets.ts';
 
 export interface StreamInfo {
@@ -31,8 +37,10 @@ export interface ObserveOptions {
   durationMs: number;
   /** Give up (empty observation) when nothing arrived by then. Also the -rw_timeout. */
   startTimeoutMs?: number;
-  /** Decoded frames sampled every everyMs of stream time (default every 500 ms), or none. */
-  frames?: { everyMs: number } | false;
+  /** Decoded frames sampled every everyMs of stream time (default every 500 ms); or every
+   *  decoded frame (`all`, for frame counters), scaled down to at most maxWidth pixels wide
+   *  (default DEFAULT_ALL_FRAMES_MAX_WIDTH, where the counter stays readable); or none. */
+  frames?: { everyMs: number } | { all: true; maxWidth?: number } | false;
   /** Decode audio (default true). */
   audio?: boolean;
   /** Scratch directory (decoded audio is staged here and removed). */
@@ -66,12 +74,18 @@ export interface Observation {
 
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
 export const DEFAULT_FRAME_EVERY_MS = 500;
+/** Width every-frame decoding scales down to (the pattern's smallest readable width). */
+export const DEFAULT_ALL_FRAMES_MAX_WIDTH = MIN_READABLE_WIDTH;
 /** How long ffprobe and the decoder get to drain after the puller stopped. */
 const FINISH_TIMEOUT_MS = 15_000;
 /** Stream analysis budget of the puller (µs): enough to see both FLV streams' headers. */
 const PULLER_ANALYZE_US = 300_000;
 const US_PER_MS = 1000;
 const MS_PER_S = 1000;
+/** FLV tag header ahead of a packet's payload: ffprobe's pos is the tag's first byte. */
+const FLV_TAG_HEADER_BYTES = 11;
+/** Decoded frame and packet presentation times match within this (FLV stamps whole ms). */
+const PTS_MATCH_MS = 0.5;
 
 const STREAM_LINE = /Stream #0:\d+.*?: (Video|Audio):/;
 const SHOWINFO_LINE = /Parsed_showinfo.*\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[\d.]+)/;
@@ -89,10 +103,10 @@ interface ProbeJson {
     sample_rate?: string;
     channels?: number;
   }[];
-  packets?: { codec_type?: string; pts_time?: string; dts_time?: string; size?: string; flags?: string }[];
+  packets?: { codec_type?: string; pts_time?: string; dts_time?: string; size?: string; pos?: string; flags?: string }[];
 }
 
-function parseProbe(text: string): { streams: StreamInfo[]; packets: Packet[] } {
+export function parseProbe(text: string, arrivals?: ArrivalLog): { streams: StreamInfo[]; packets: Packet[] } {
   let json: ProbeJson;
   try {
     json = JSON.parse(text) as ProbeJson;
@@ -115,15 +129,40 @@ function parseProbe(text: string): { streams: StreamInfo[]; packets: Packet[] } 
     if (p.codec_type !== 'video' && p.codec_type !== 'audio') continue;
     const pts = Number(p.pts_time ?? p.dts_time);
     const dts = Number(p.dts_time ?? p.pts_time);
-    packets.push({
+    const size = Number(p.size ?? 0);
+    const pos = p.pos !== undefined ? Number(p.pos) : Number.NaN;
+    const packet: Packet = {
       stream: p.codec_type as MediaKind,
       ptsMs: pts * MS_PER_S,
       dtsMs: dts * MS_PER_S,
-      size: Number(p.size ?? 0),
+      size,
       keyframe: (p.flags ?? '').includes('K'),
-    });
+    };
+    if (Number.isFinite(pos)) {
+      packet.pos = pos;
+      const at = arrivals?.arrivalOf(pos + FLV_TAG_HEADER_BYTES + size - 1);
+      if (at !== undefined) packet.arrivedAtMs = at;
+    }
+    packets.push(packet);
   }
   return { streams, packets };
+}
+
+/** Each frame gets the arrival time of the video packet with its presentation time. */
+export function withArrivals(frames: RgbFrame[], packets: readonly Packet[]): RgbFrame[] {
+  const video = packets.filter((p) => p.stream === 'video' && p.arrivedAtMs !== undefined).sort((a, b) => a.ptsMs - b.ptsMs);
+  return frames.map((f) => {
+    if (!Number.isFinite(f.ptsMs)) return f;
+    let lo = 0;
+    let hi = video.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (video[mid]!.ptsMs < f.ptsMs - PTS_MATCH_MS) lo = mid + 1;
+      else hi = mid;
+    }
+    const p = video[lo];
+    return p && Math.abs(p.ptsMs - f.ptsMs) <= PTS_MATCH_MS ? { ...f, arrivedAtMs: p.arrivedAtMs } : f;
+  });
 }
 
 function waitExitOrKill(proc: SupervisedProcess, timeoutMs: number): Promise<void> {
@@ -140,6 +179,7 @@ export async function observeStream(url: string, opts: ObserveOptions): Promise<
   if (!(opts.durationMs > 0)) throw new RangeError(`observeStream: bad durationMs ${opts.durationMs}`);
   const startTimeoutMs = opts.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const frameOpt = opts.frames === undefined ? { everyMs: DEFAULT_FRAME_EVERY_MS } : opts.frames;
+  const arrivals = new ArrivalLog();
   const wantAudio = opts.audio ?? true;
   await mkdir(opts.workDir, { recursive: true });
   const audioPath = join(opts.workDir, `observed-audio-${process.pid}-${Date.now()}.f32`);
@@ -181,7 +221,7 @@ export async function observeStream(url: string, opts: ObserveOptions): Promise<
         '-rw_timeout', String(startTimeoutMs * US_PER_MS),
         '-analyzeduration', String(PULLER_ANALYZE_US),
         '-i', url,
-        '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-copyts', '-f', 'flv', 'pipe:1',
+        '-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-copyts', '-flush_packets', '1', '-f', 'flv', 'pipe:1',
       ],
     });
     puller = pullerProc;
@@ -191,7 +231,10 @@ export async function observeStream(url: string, opts: ObserveOptions): Promise<
       decoderHasAudio = wantAudio && inputKinds.has('Audio');
       if (!wantVideo && !decoderHasAudio) return;
       const args = ['-hide_banner', '-loglevel', 'info', '-copyts', '-f', 'flv', '-i', 'pipe:0'];
-      if (wantVideo) {
+      if (wantVideo && 'all' in frameOpt) {
+        const maxWidth = frameOpt.maxWidth ?? DEFAULT_ALL_FRAMES_MAX_WIDTH;
+        args.push('-map', '0:v:0', '-vf', `scale=w='min(iw,${maxWidth})':h=-2,showinfo`, '-vsync', 'passthrough', '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1');
+      } else if (wantVideo && 'everyMs' in frameOpt) {
         args.push('-map', '0:v:0', '-vf', `fps=fps=${MS_PER_S}/${frameOpt.everyMs},showinfo`, '-f', 'image2pipe', '-c:v', 'ppm', 'pipe:1');
       }
       if (decoderHasAudio) args.push('-map', '0:a:0', '-ac', '1', '-c:a', 'pcm_f32le', '-f', 'f32le', '-y', audioPath);
@@ -241,6 +284,7 @@ export async function observeStream(url: string, opts: ObserveOptions): Promise<
           durationTimer = setTimeout(() => finish('duration'), opts.durationMs);
           maybeStartDecoder();
         }
+        arrivals.record(c.length, Date.now());
         probe!.stdin.write(c);
         if (decoder) decoder.stdin.write(c);
         else pending.push(c);
@@ -260,8 +304,8 @@ export async function observeStream(url: string, opts: ObserveOptions): Promise<
     }
 
     const probeOutput = Buffer.concat(probeChunks).toString('utf8');
-    const { streams, packets } = parseProbe(probeOutput);
-    const frames: RgbFrame[] = ppm.take().map((f, i) => ({ ...f, ptsMs: framePts[i] ?? Number.NaN }));
+    const { streams, packets } = parseProbe(probeOutput, arrivals);
+    const frames: RgbFrame[] = withArrivals(ppm.take().map((f, i) => ({ ...f, ptsMs: framePts[i] ?? Number.NaN })), packets);
 
     let audio: ObservedAudio | null = null;
     if (decoderHasAudio) {

@@ -9,6 +9,11 @@ export interface Packet {
   dtsMs: number;
   size: number;
   keyframe: boolean;
+  /** Byte offset of the packet's FLV tag in the stream read from the server (ffprobe pos). */
+  pos?: number;
+  /** Wall time (epoch ms) the packet's last byte arrived from the server; absent when the
+   *  packet was not read live (synthetic lists, files). */
+  arrivedAtMs?: number;
 }
 
 const BITS_PER_BYTE = 8;

@@ -12,7 +12,7 @@ import { ffmpegPath } from '../../../adapters/ffmpeg.ts';
 import { SupervisedProcess, liveProcessCount } from '../../../adapters/process/supervised.ts';
 import { EmbeddedServer } from '../../../adapters/server/embedded.ts';
 import { alignTone, toneFrequency } from '../../../conformance/oracles/audio.ts';
-import { observeStream } from '../../../conformance/oracles/observe.ts';
+import { DEFAULT_ALL_FRAMES_MAX_WIDTH, observeStream } from '../../../conformance/oracles/observe.ts';
 import { bitrateKbps, fps, gopSeconds, timestampsMonotonic } from '../../../conformance/oracles/packets.ts';
 import { identifyPattern, readFrameCounter } from '../../../conformance/oracles/video.ts';
 
@@ -89,6 +89,35 @@ describe('observeStream', () => {
       expect(obs.audio!.samples.length / 48000).toBeGreaterThan(3);
       expect(Math.abs(toneFrequency(obs.audio!.samples, 48000)! - 1000) / 1000).toBeLessThan(0.02);
       expect(alignTone(obs.audio!.samples, 48000)!.onRmsDbfs).toBeGreaterThan(-17);
+    } finally {
+      await pub.close();
+    }
+  });
+
+  it('gives every packet and every decoded frame its arrival time, and decodes every frame', async () => {
+    const pub = await publish('arrivals', { camera: 'front', size: '360x640', sampleRate: 48000 });
+    try {
+      const from = Date.now();
+      const obs = await observeStream(server.rtmpUrl('live', 'arrivals'), { durationMs: 3000, frames: { all: true }, audio: false, workDir });
+      const to = Date.now();
+      expect(obs.packets.length).toBeGreaterThan(0);
+      for (const p of obs.packets) {
+        expect(p.arrivedAtMs).toBeGreaterThanOrEqual(from);
+        expect(p.arrivedAtMs).toBeLessThanOrEqual(to);
+      }
+      const arrivals = obs.packets.map((p) => p.arrivedAtMs!);
+      expect(arrivals).toEqual([...arrivals].sort((a, b) => a - b));
+      const video = obs.packets.filter((p) => p.stream === 'video');
+      expect(obs.frames.length).toBe(video.length);
+      for (const f of obs.frames) {
+        expect(f.width).toBeLessThanOrEqual(DEFAULT_ALL_FRAMES_MAX_WIDTH);
+        expect(f.arrivedAtMs).toBeGreaterThanOrEqual(from);
+      }
+      const counters = obs.frames.map((f) => readFrameCounter(f));
+      for (let i = 1; i < counters.length; i++) expect(counters[i]! - counters[i - 1]!).toBe(1);
+      const live = video.filter((p) => p.arrivedAtMs! >= video[0]!.arrivedAtMs! + 1000);
+      const wallFps = ((live.length - 1) * 1000) / (live[live.length - 1]!.arrivedAtMs! - live[0]!.arrivedAtMs!);
+      expect(Math.abs(wallFps - FPS) / FPS).toBeLessThan(0.15);
     } finally {
       await pub.close();
     }

@@ -1,11 +1,14 @@
 // Encoded picture size: mode presets, video-width / video-height, aspect, orientation.
-// Truth: the decoded stream's size and the pattern's quadrant layout, read back from the server.
+// Truth: the decoded stream's size, the pattern's quadrant layout and its geometry (a centre
+// crop, not a stretch or letterbox), read back from the server on every decoded frame.
 // Spec: live-pusher.zh.md 通用属性 mode / video-width / video-height / aspect / orientation;
 // context-api.md "Presets behind mode".
 import { check } from '../../check.ts';
-import { identifyPattern } from '../../oracles/video.ts';
+import { cropProblem, FIT_MAX_DISTANCE, readFit } from '../../oracles/geometry.ts';
+import type { Transform } from '../../oracles/transform.ts';
+import { identifyPattern, type RgbFrame } from '../../oracles/video.ts';
 import { expectAtLeast, expectAtMost, expectEqual, expectTrue } from '../support/expect.ts';
-import { attachFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
+import { EVERY_FRAME_TOLERANCE, OBSERVE_MS, PICTURE_FRAMES_EVERY_MS, attachFrame, expectEveryFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
 import { measuredKbps, videoStream } from '../support/streams.ts';
 
 const SIZE_TOLERANCE = 'decoded width and height exact';
@@ -87,6 +90,18 @@ for (const s of SIZES) {
   );
 }
 
+/** Aspect ratio tolerance (encoders round sizes to even numbers). */
+const ASPECT_SLACK = 0.02;
+
+/** What is wrong with a frame that should show the front pattern under `transforms`, centre-cropped. */
+function pictureProblem(frame: RgbFrame, transforms: readonly Transform[]): string | null {
+  const p = identifyPattern(frame);
+  if (p.camera !== 'front' || !p.transform || !transforms.includes(p.transform)) {
+    return `camera ${p.camera ?? 'none'}, transform ${p.transform ?? 'none'} (expected the front pattern, ${transforms.join(' or ')})`;
+  }
+  return cropProblem(readFit(frame, { camera: 'front', transform: p.transform }));
+}
+
 for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as const) {
   check(
     {
@@ -96,23 +111,28 @@ for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as cons
       story: aspect,
       spec: `live-pusher.zh.md 通用属性 aspect (宽高比，可选值有 3:4, 9:16)`,
       specRows: [`attribute:aspect=${aspect}`],
-      tolerance: 'height/width within ± 2 % of the aspect; the pattern upright and unmirrored',
+      tolerance: `height/width within ± ${ASPECT_SLACK * 100} % of the aspect; ${EVERY_FRAME_TOLERANCE} shows the pattern upright, unmirrored and centre-cropped (the crop render within ${FIT_MAX_DISTANCE} RGB per block and closer than the stretch and letterbox renders wherever they differ)`,
       requires: { attributes: ['aspect'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { aspect }, { framesEveryMs: 1000 });
+      if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
+      const { observation: o } = await pushAndObserve(ctx, { aspect }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
       const frame = middleFrame(o);
       await attachFrame(ctx, 'decoded frame', frame);
       const v = videoStream(o);
       const ratio = v.height / v.width;
-      expectTrue(`height/width ${ratio.toFixed(3)} within 2 % of ${expectedRatio.toFixed(3)} (${v.width}x${v.height})`, Math.abs(ratio - expectedRatio) <= 0.02 * expectedRatio);
-      expectTrue('a decoded frame', frame !== undefined);
-      expectEqual('pattern transform', identifyPattern(frame!).transform, 'identity');
+      expectTrue(
+        `height/width ${ratio.toFixed(3)} within ${ASPECT_SLACK * 100} % of ${expectedRatio.toFixed(3)} (${v.width}x${v.height})`,
+        Math.abs(ratio - expectedRatio) <= ASPECT_SLACK * expectedRatio,
+      );
+      if (frame) ctx.log(`fit of the middle frame: ${JSON.stringify(readFit(frame, { camera: 'front' }).distances)}`);
+      await expectEveryFrame(ctx, 'upright centre crop', o.frames, OBSERVE_MS, (f) => pictureProblem(f, ['identity']));
     },
   );
 }
 
 for (const orientation of ['vertical', 'horizontal'] as const) {
+  const turns: readonly Transform[] = orientation === 'vertical' ? ['identity'] : ['rot90cw', 'rot90ccw'];
   check(
     {
       id: `attributes/orientation/${orientation}`,
@@ -123,24 +143,18 @@ for (const orientation of ['vertical', 'horizontal'] as const) {
       specRows: [`attribute:orientation=${orientation}`],
       tolerance:
         orientation === 'vertical'
-          ? 'portrait frame (width < height), pattern upright'
-          : 'landscape frame (width > height), pattern turned a quarter (either direction: the spec does not say which)',
+          ? `portrait frame (width < height); ${EVERY_FRAME_TOLERANCE} shows the pattern upright and undistorted`
+          : `landscape frame (width > height); ${EVERY_FRAME_TOLERANCE} shows the pattern turned a quarter (either direction: the spec does not say which) and undistorted`,
       requires: { attributes: ['orientation'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { orientation }, { framesEveryMs: 1000 });
-      const frame = middleFrame(o);
-      await attachFrame(ctx, 'decoded frame', frame);
+      if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
+      const { observation: o } = await pushAndObserve(ctx, { orientation }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+      await attachFrame(ctx, 'decoded frame', middleFrame(o));
       const v = videoStream(o);
-      expectTrue('a decoded frame', frame !== undefined);
-      const t = identifyPattern(frame!).transform;
-      if (orientation === 'vertical') {
-        expectTrue(`portrait frame (${v.width}x${v.height})`, v.width < v.height);
-        expectEqual('pattern transform', t, 'identity');
-      } else {
-        expectTrue(`landscape frame (${v.width}x${v.height})`, v.width > v.height);
-        expectTrue(`pattern turned a quarter (found ${t})`, t === 'rot90cw' || t === 'rot90ccw');
-      }
+      if (orientation === 'vertical') expectTrue(`portrait frame (${v.width}x${v.height})`, v.width < v.height);
+      else expectTrue(`landscape frame (${v.width}x${v.height})`, v.width > v.height);
+      await expectEveryFrame(ctx, `pattern ${turns.join(' or ')}`, o.frames, OBSERVE_MS, (f) => pictureProblem(f, turns));
     },
   );
 }

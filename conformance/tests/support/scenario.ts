@@ -16,8 +16,8 @@ export const OBSERVE_MS = 4_000;
 export interface PushOptions {
   /** Observation window in ms. */
   observeMs?: number;
-  /** Decoded frames every N ms (false: none). */
-  framesEveryMs?: number | false;
+  /** Decoded frames every N ms; 'all': every frame, scaled down (frame counters); false: none. */
+  framesEveryMs?: number | 'all' | false;
   audio?: boolean;
   /** Don't call start (autopush). */
   noStart?: boolean;
@@ -48,7 +48,7 @@ export async function pushAndObserve(ctx: CheckContext, attrs: Record<string, un
   ctx.log(`publish seen by the server ${publishedAt - startedAt} ms after start`);
   const observing = observeStream(ctx.streamUrl, {
     durationMs: opts.observeMs ?? OBSERVE_MS,
-    frames: opts.framesEveryMs === false ? false : { everyMs: opts.framesEveryMs ?? 500 },
+    frames: opts.framesEveryMs === false ? false : opts.framesEveryMs === 'all' ? { all: true } : { everyMs: opts.framesEveryMs ?? 500 },
     audio: opts.audio ?? false,
     workDir: ctx.workDir,
   });
@@ -118,4 +118,43 @@ export function liveTimes(frames: RgbFrame[]): number[] {
 export function framesBetween(frames: RgbFrame[], from: number, to: number): RgbFrame[] {
   const at = liveTimes(frames);
   return frames.filter((_, i) => at[i]! >= from && at[i]! < to);
+}
+
+/** Picture checks judge every decoded frame of the window, sampled this often (stream time),
+ *  so a fault present only part of the time is caught. */
+export const PICTURE_FRAMES_EVERY_MS = 250;
+/** Least number of judged frames, and the least share of the window they must span. */
+export const MIN_JUDGED_FRAMES = 5;
+export const MIN_JUDGED_SPAN = 0.5;
+/** The tolerance phrase for checks that judge frames this way. */
+export const EVERY_FRAME_TOLERANCE = `every decoded frame (one per ${PICTURE_FRAMES_EVERY_MS} ms, at least ${MIN_JUDGED_FRAMES} spanning at least ${MIN_JUDGED_SPAN * 100} % of the window)`;
+
+/**
+ * Every frame must pass `problem` (which returns what is wrong with a frame, or null). Fails
+ * when fewer than MIN_JUDGED_FRAMES frames spanning MIN_JUDGED_SPAN of `windowMs` were decoded,
+ * or when any frame is wrong, naming how many and the first (attached as evidence).
+ */
+export async function expectEveryFrame(
+  ctx: CheckContext,
+  what: string,
+  frames: RgbFrame[],
+  windowMs: number,
+  problem: (frame: RgbFrame) => string | null,
+): Promise<void> {
+  const pts = frames.map((f) => f.ptsMs).filter(Number.isFinite);
+  const span = pts.length > 1 ? Math.max(...pts) - Math.min(...pts) : 0;
+  if (frames.length < MIN_JUDGED_FRAMES || span < MIN_JUDGED_SPAN * windowMs) {
+    throw new AssertionError({
+      message: `${what}: ${frames.length} decoded frames spanning ${Math.round(span)} ms; at least ${MIN_JUDGED_FRAMES} spanning ${MIN_JUDGED_SPAN * windowMs} ms are needed to judge`,
+    });
+  }
+  const wrong = frames.map((f, i) => ({ i, f, why: problem(f) })).filter((x) => x.why !== null);
+  ctx.log(`${what}: ${frames.length - wrong.length} of ${frames.length} frames right`);
+  if (wrong.length === 0) return;
+  const first = wrong[0]!;
+  await attachFrame(ctx, `first wrong frame (${what})`, first.f);
+  const t0 = Math.min(...pts);
+  throw new AssertionError({
+    message: `${what}: ${wrong.length} of ${frames.length} judged frames wrong; first at +${Math.round(first.f.ptsMs - t0)} ms: ${first.why}`,
+  });
 }

@@ -1,7 +1,7 @@
 // Runs the conformance suite programmatically (DESIGN.md "Outputs"): vitest with
 // conformance/vitest.config.ts, the IUT and rig handed to the workers through LPB_* variables,
-// then every report: summary.json, runs/<iut>.json, coverage.md/.json, matrix.md/.json and the
-// single-file Allure HTML. Whatever breaks (the IUT, the server, a check, a report), every file
+// then every report: summary.json (with the skipped checks grouped by reason), runs/<iut>.json,
+// coverage.md/.json, matrix.md/.json and the single-file Allure HTML. Whatever breaks (the IUT, the server, a check, a report), every file
 // is still written and the problem is recorded in summary.errors.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,7 +13,7 @@ import type { Rig } from '../bench/rig/types.ts';
 import { generateAllureHtml } from '../reports/allure-html.ts';
 import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
 import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
-import { countTotals, currentCommit, readSummary, UNKNOWN, writeSummary, type Summary } from '../reports/summary.ts';
+import { countTotals, currentCommit, groupSkips, ranCount, readSummary, UNKNOWN, writeSummary, type SkipGroup, type Summary } from '../reports/summary.ts';
 import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
 import { SUMMARY_FILE } from './reporter/summary-reporter.ts';
 
@@ -75,7 +75,10 @@ export interface ReportPaths {
 
 export interface ConformanceResult extends Summary {
   reports: ReportPaths;
-  /** Set when no check ran, saying why (no check files, or nothing matched --grep). */
+  /** Checks that ran (passed, failed or broken); 0 means the run judged nothing. */
+  ran: number;
+  skips: SkipGroup[];
+  /** Set when no check ran, saying why (no check files, nothing matched --grep, all skipped). */
   notice?: string;
 }
 
@@ -200,6 +203,13 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     notice = opts.grep ? `no check matches --grep ${JSON.stringify(opts.grep)}` : `no checks found in ${checksDir}`;
     log(notice);
   }
+  summary.totals = countTotals(summary.tests);
+  summary.skips = groupSkips(summary.tests);
+  const ran = ranCount(summary.totals);
+  if (summary.tests.length > 0 && ran === 0) {
+    notice = `no check ran: all ${summary.tests.length} checks were skipped`;
+    log(notice);
+  }
 
   const runsDir = join(outDir, RUNS_DIR);
   const errorsBeforeReports = summary.errors.length;
@@ -218,7 +228,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     });
   }
   if (summary.errors.length > errorsBeforeReports) writeSummary(paths.summary, summary);
-  return { ...summary, reports: paths, ...(notice ? { notice } : {}) };
+  return { ...summary, reports: paths, ran, skips: summary.skips, ...(notice ? { notice } : {}) };
 }
 
 function restoreEnv(name: string, value: string | undefined): void {

@@ -1,7 +1,9 @@
 // Spec coverage (DESIGN.md "Outputs"): every spec row (reports/spec-rows.ts) mapped to the checks
-// of a run that cover it through CheckMeta.specRows, or "not yet". A check naming a value row
-// also covers its attribute row. Rows a check names that the spec does not have are listed, so
-// a typo in a check does not pass as coverage.
+// of a run that cover it through CheckMeta.specRows, or "not yet". Only a check that judged the
+// IUT in this run (passed or failed) covers a row; rows named only by checks that were skipped or
+// broke are listed apart with the reasons, so an IUT that claims little cannot look covered. A
+// check naming a value row also covers its attribute row. Rows a check names that the spec does
+// not have are listed, so a typo in a check does not pass as coverage.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LivePusherSpec } from '../spec/index.ts';
@@ -9,30 +11,43 @@ import { specRows, type SpecRowKind } from './spec-rows.ts';
 import type { Summary, TestStatus } from './summary.ts';
 
 export const NOT_YET = 'not yet';
+export const NOT_JUDGED = 'not judged in this run';
 
 export interface CoveringCheck {
   id: string;
   status: TestStatus;
 }
 
+/** A check that names a row but did not judge it in this run (skipped or broken), and why. */
+export interface UnjudgedCheck extends CoveringCheck {
+  reason: string;
+}
+
+/** The verdicts of a check that judged the IUT; only these cover a row. */
+const JUDGED: ReadonlySet<TestStatus> = new Set<TestStatus>(['passed', 'failed']);
+
 export interface CoverageRow {
   key: string;
   kind: SpecRowKind;
   label: string;
+  /** Checks that ran and judged the row (passed or failed). */
   checks: CoveringCheck[];
+  /** Checks that name the row but were skipped or broke in this run. */
+  notJudged: UnjudgedCheck[];
 }
 
 export interface Coverage {
   iut: string;
   commit: string;
-  totals: { rows: number; covered: number };
+  /** covered: rows with a judging check; onlyNotJudged: rows whose checks were all skipped or broken. */
+  totals: { rows: number; covered: number; onlyNotJudged: number };
   rows: CoverageRow[];
   /** specRows named by checks that are not rows of the spec. */
   unknownRows: { key: string; checks: string[] }[];
 }
 
 export function computeCoverage(spec: LivePusherSpec, summary: Summary): Coverage {
-  const rows: CoverageRow[] = specRows(spec).map((r) => ({ key: r.key, kind: r.kind, label: r.label, checks: [] }));
+  const rows: CoverageRow[] = specRows(spec).map((r) => ({ key: r.key, kind: r.kind, label: r.label, checks: [], notJudged: [] }));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const parentOf = new Map(specRows(spec).flatMap((r) => (r.parent ? [[r.key, r.parent] as const] : [])));
   const unknown = new Map<string, string[]>();
@@ -47,12 +62,21 @@ export function computeCoverage(spec: LivePusherSpec, summary: Summary): Coverag
       const parent = parentOf.get(key);
       if (parent) covered.add(parent);
     }
-    for (const key of covered) byKey.get(key)?.checks.push({ id: test.id, status: test.status });
+    for (const key of covered) {
+      const row = byKey.get(key);
+      if (!row) continue;
+      if (JUDGED.has(test.status)) row.checks.push({ id: test.id, status: test.status });
+      else row.notJudged.push({ id: test.id, status: test.status, reason: test.message.split('\n')[0] ?? '' });
+    }
   }
   return {
     iut: `${summary.iut.name} ${summary.iut.version}`,
     commit: summary.commit,
-    totals: { rows: rows.length, covered: rows.filter((r) => r.checks.length > 0).length },
+    totals: {
+      rows: rows.length,
+      covered: rows.filter((r) => r.checks.length > 0).length,
+      onlyNotJudged: rows.filter((r) => r.checks.length === 0 && r.notJudged.length > 0).length,
+    },
     rows,
     unknownRows: [...unknown].map(([key, checks]) => ({ key, checks })),
   };
@@ -76,16 +100,25 @@ export function coverageMarkdown(c: Coverage): string {
   const lines = [
     '# Spec coverage',
     '',
-    `Checks of the run against ${c.iut} at commit ${c.commit}: ${c.totals.covered} of ${c.totals.rows} spec rows covered.`,
-    'Each row lists the checks that name it in their specRows; a value row also covers its attribute.',
+    `Checks of the run against ${c.iut} at commit ${c.commit}: ${c.totals.covered} of ${c.totals.rows} spec rows covered` +
+      ` (${c.totals.onlyNotJudged} more named only by checks that were skipped or broke).`,
+    'Each row lists the checks that judged it in this run (passed or failed) among those naming it in their specRows; a value row also covers its attribute.',
+    `A row whose checks were all skipped or broken is "${NOT_JUDGED}" and listed apart with the reasons.`,
   ];
   for (const kind of Object.keys(KIND_TITLES) as SpecRowKind[]) {
     const rows = c.rows.filter((r) => r.kind === kind);
     if (rows.length === 0) continue;
     lines.push('', `## ${KIND_TITLES[kind]}`, '', '| row | key | checks |', '|---|---|---|');
     for (const r of rows) {
-      const checks = r.checks.length ? r.checks.map((k) => `${k.id} (${k.status})`).join(', ') : NOT_YET;
+      const checks = r.checks.length ? r.checks.map((k) => `${k.id} (${k.status})`).join(', ') : r.notJudged.length ? NOT_JUDGED : NOT_YET;
       lines.push(`| ${cell(r.label)} | \`${r.key}\` | ${cell(checks)} |`);
+    }
+  }
+  const unjudged = c.rows.filter((r) => r.checks.length === 0 && r.notJudged.length > 0);
+  if (unjudged.length) {
+    lines.push('', '## Rows named only by checks that did not judge them in this run', '', '| row | key | checks (status: reason) |', '|---|---|---|');
+    for (const r of unjudged) {
+      lines.push(`| ${cell(r.label)} | \`${r.key}\` | ${cell(r.notJudged.map((k) => `${k.id} (${k.status}: ${k.reason})`).join('; '))} |`);
     }
   }
   if (c.unknownRows.length) {

@@ -34,8 +34,22 @@ export interface SummaryTest {
   attachments: SummaryAttachment[];
 }
 
+/** What the IUT claimed in its hello (conformance/iut-client.ts IutCapabilities). */
+export interface SummaryCapabilities {
+  attributes: string[];
+  methods: string[];
+  events: string[];
+}
+
+/** The skipped checks of a run that share one reason. */
+export interface SkipGroup {
+  reason: string;
+  count: number;
+  checks: string[];
+}
+
 export interface Summary {
-  iut: { name: string; version: string; command: string };
+  iut: { name: string; version: string; command: string; capabilities?: SummaryCapabilities };
   rig: Rig | { error: string };
   commit: string;
   startedAt: string;
@@ -44,6 +58,8 @@ export interface Summary {
   tests: SummaryTest[];
   /** Errors outside any test (a check file that failed to load, an unhandled rejection). */
   errors: string[];
+  /** The skipped checks grouped by reason, most checks first (written by conformance/run.ts). */
+  skips?: SkipGroup[];
 }
 
 export const UNKNOWN = 'unknown';
@@ -62,6 +78,24 @@ export function countTotals(tests: readonly SummaryTest[]): Record<TestStatus, n
   const totals: Record<TestStatus, number> = { passed: 0, failed: 0, broken: 0, skipped: 0 };
   for (const t of tests) totals[t.status] += 1;
   return totals;
+}
+
+/** Checks that ran (passed, failed or broken): a run where this is 0 judged nothing. */
+export function ranCount(totals: Record<TestStatus, number>): number {
+  return totals.passed + totals.failed + totals.broken;
+}
+
+/** The skipped tests grouped by their reason, most checks first, then by reason. */
+export function groupSkips(tests: readonly SummaryTest[]): SkipGroup[] {
+  const byReason = new Map<string, string[]>();
+  for (const t of tests) {
+    if (t.status !== 'skipped') continue;
+    const reason = t.message || 'no reason given';
+    byReason.set(reason, [...(byReason.get(reason) ?? []), t.id]);
+  }
+  return [...byReason]
+    .map(([reason, checks]) => ({ reason, count: checks.length, checks }))
+    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason));
 }
 
 export function writeSummary(file: string, summary: Summary): void {

@@ -1,5 +1,7 @@
 // `lpbench conformance`: runs the conformance suite against an IUT and writes the reports
-// (DESIGN.md "Outputs"). Exit code 0 when nothing failed or broke, 1 otherwise, 2 on bad usage.
+// (DESIGN.md "Outputs"), then prints the totals and the skipped checks grouped by reason.
+// Exit codes: 0 every check that ran passed (and at least one ran), 1 some check failed or broke
+// (or a report could not be written), 2 bad usage, 3 no check ran (none matched, or all skipped).
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { loadRig } from '../rig/load.ts';
@@ -12,11 +14,17 @@ export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <fil
   --grep <pattern>    run only the checks whose id matches this pattern
   --out <dir>         output folder (default: reports)
   --no-html           skip the Allure HTML report
-  --concurrency <n>   checks run at once inside each check file (1 to 8; default 1)`;
+  --concurrency <n>   checks run at once inside each check file (1 to 8; default 1)
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
+exit codes: 0 all checks that ran passed, 1 some failed or broke, 2 bad usage,
+            3 no check ran (none matched --grep, or every check was skipped)`;
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_NOTHING_RAN = 3;
+/** Above this share of skipped checks the console warns that the run judged little. */
+const MOSTLY_SKIPPED_SHARE = 0.5;
 
 interface Parsed {
   iut?: string;
@@ -70,12 +78,25 @@ function where(path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
-function report(result: ConformanceResult): string {
+/** The skipped checks, grouped: one line per reason with its count, then the check ids. */
+export function skipLines(result: Pick<ConformanceResult, 'skips' | 'totals' | 'ran'>): string[] {
+  const total = result.ran + result.totals.skipped;
+  if (result.totals.skipped === 0) return [];
+  const lines = [`skipped: ${result.totals.skipped} of ${total} checks, by reason:`];
+  for (const g of result.skips) lines.push(`  ${g.count} x ${g.reason.split('\n')[0]}`, `      ${g.checks.join(', ')}`);
+  if (result.totals.skipped > total * MOSTLY_SKIPPED_SHARE) {
+    lines.push(`warning: only ${result.ran} of ${total} checks ran; the other ${result.totals.skipped} were skipped, so this run judges little of the IUT`);
+  }
+  return lines;
+}
+
+export function report(result: ConformanceResult): string {
   const t = result.totals;
   const lines = [
     '',
     `IUT: ${result.iut.name} ${result.iut.version} (${result.iut.command})`,
     `checks: ${t.passed} passed, ${t.failed} failed, ${t.broken} broken, ${t.skipped} skipped (not applicable) in ${(result.durationMs / 1000).toFixed(1)} s`,
+    ...skipLines(result),
   ];
   if (result.notice) lines.push(`note: ${result.notice}`);
   for (const e of result.errors) lines.push(`error: ${e}`);
@@ -88,6 +109,12 @@ function report(result: ConformanceResult): string {
   );
   if (result.reports.html) lines.push(`  html      ${where(result.reports.html)}`);
   return lines.join('\n') + '\n';
+}
+
+/** The exit code of a finished run (see the header). */
+export function exitCodeOf(result: Pick<ConformanceResult, 'totals' | 'errors' | 'ran'>): number {
+  if (result.totals.failed + result.totals.broken + result.errors.length > 0) return EXIT_FAILED;
+  return result.ran === 0 ? EXIT_NOTHING_RAN : EXIT_OK;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -120,6 +147,5 @@ export async function run(argv: string[]): Promise<number> {
     log: (line) => process.stdout.write(`${line}\n`),
   });
   process.stdout.write(report(result));
-  const bad = result.totals.failed + result.totals.broken + result.errors.length;
-  return bad === 0 ? EXIT_OK : EXIT_FAILED;
+  return exitCodeOf(result);
 }

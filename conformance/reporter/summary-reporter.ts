@@ -111,7 +111,7 @@ export default class SummaryReporter implements Reporter {
       rig = { error: (err as Error).message };
     }
     const summary: Summary = {
-      iut: { name: hello?.name ?? UNKNOWN, version: hello?.version ?? UNKNOWN, command: env.iutCommand },
+      iut: { name: hello?.name ?? UNKNOWN, version: hello?.version ?? UNKNOWN, command: env.iutCommand, ...(hello?.capabilities ? { capabilities: hello.capabilities } : {}) },
       rig,
       commit: currentCommit(REPO_ROOT),
       startedAt: this.startedAt.toISOString(),

@@ -175,3 +175,36 @@ describe('IutClient with broken drivers', () => {
     expect(await wait).toBeInstanceOf(IutBrokenError);
   });
 });
+
+describe('IutClient hello shapes (claims-driver)', () => {
+  it('keeps well-formed claims as written, duplicates and look-alikes included (conformance/core judges them)', async () => {
+    const c = await IutClient.start(`${driver('claims-driver.mjs')} twice`);
+    clients.push(c);
+    const hello = await c.hello();
+    expect(hello.capabilities.methods).toEqual(['start', 'stop', 'start']);
+    const d = await IutClient.start(`${driver('claims-driver.mjs')} look-alikes`);
+    clients.push(d);
+    expect((await d.hello()).capabilities.attributes.slice(-2)).toEqual(['Mirror', ' remote-mirror ']);
+  });
+
+  it.each([
+    ['caps-string', 'capabilities is not an object: "everything"'],
+    ['caps-missing', 'capabilities is not an object: missing'],
+    ['list-not-array', 'capabilities.methods is not an array: "start,stop"'],
+    ['list-number', 'capabilities.events[1] is not a string: 7'],
+    ['events-missing', 'capabilities.events is missing'],
+    ['name-number', 'name is not a non-empty string: 42'],
+    ['version-missing', 'version is not a non-empty string: missing'],
+    ['platform-number', 'platform is not a string: 1'],
+    ['result-array', 'hello result is not an object'],
+  ])('%s -> broken, naming what is malformed (never read as "claims nothing")', async (shape, what) => {
+    const c = await IutClient.start(`${driver('claims-driver.mjs')} ${shape}`);
+    clients.push(c);
+    const err = await c.hello().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IutBrokenError);
+    expect((err as Error).message).toContain(what);
+    expect(c.broken).toBe(err);
+    expect(c.info).toBeUndefined();
+    await expect(c.create({})).rejects.toBe(err);
+  });
+});

@@ -72,7 +72,7 @@ afterAll(() => {
 describe('runConformance end to end (toy checks, ffmpeg toy driver)', () => {
   it('writes summary.json with IUT, rig, commit, totals and one entry per check', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as Summary;
-    expect(summary.iut).toEqual({ name: 'ffmpeg-toy', version: '0.0.1', command: TOY });
+    expect(summary.iut).toEqual({ name: 'ffmpeg-toy', version: '0.0.1', command: TOY, capabilities: { attributes: ['url'], methods: ['start', 'stop', 'crash', 'fail'], events: ['statechange'] } });
     expect(summary.rig).toMatchObject({ server: { kind: 'embedded' }, permissions: { camera: 'granted', record: 'granted' } });
     expect(summary.commit).toMatch(/^([0-9a-f]{40}|unknown)$/);
     expect(Date.parse(summary.startedAt)).not.toBeNaN();

@@ -87,8 +87,8 @@ describe('applyVerdict (Allure listener)', () => {
 describe('missingCapabilities', () => {
   const caps = { attributes: ['url', 'mirror'], methods: ['start'], events: ['statechange'] };
   it('names what is missing, by kind', () => {
-    expect(missingCapabilities({ attributes: ['mirror', 'zoom'], methods: ['start', 'snapshot', 'setZoom'], events: ['netstatus'] }, caps)).toBe(
-      'attributes zoom; methods snapshot, setZoom; events netstatus',
+    expect(missingCapabilities({ attributes: ['mirror', 'zoom'], methods: ['start', 'snapshot', 'setZoom'], events: ['bgmstart'] }, caps)).toBe(
+      'attributes zoom; methods snapshot, setZoom; events bgmstart',
     );
   });
   it('is empty when everything is claimed or nothing is required', () => {

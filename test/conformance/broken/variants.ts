@@ -121,7 +121,7 @@ export const VARIANTS: BrokenVariant[] = [
       const info = d['info'] as Record<string, number>;
       return { info: Object.fromEntries(Object.entries(info).map(([k, v]) => [k, LIES[k] ? LIES[k](v) : v])) };
     }),
-    breaks: ['netstatus/.*'],
+    breaks: ['netstatus/(?!interval/).*'],
   },
   {
     name: 'no-netstatus',

@@ -5,6 +5,7 @@
 // fails if the behaviour is missing); the check conformance/core fails an IUT whose claims lack a
 // core name, name one twice, or use a name the spec does not have (a case or whitespace variant
 // of a spec name claims nothing, so it cannot be used to look capable while skipping checks).
+// A hello that changes from one check's IUT process to the next is an error of the run.
 import { ATTRIBUTE_NAMES, EVENT_TYPES, METHOD_NAMES, type AttributeName, type EventType, type MethodName } from '../spec/index.ts';
 
 export const CAPABILITY_KINDS = ['attributes', 'methods', 'events'] as const;
@@ -86,4 +87,28 @@ export function describeCapabilityProblems(problems: readonly CapabilityProblems
     if (parts.length) lines.push(`${p.kind}: ${parts.join('; ')}`);
   }
   return lines;
+}
+
+/** One hello answer as recorded per check (conformance/task-meta.ts CheckTaskMeta.iut). */
+export interface RecordedHello {
+  name: string;
+  version: string;
+  capabilities?: CapabilityLists;
+}
+
+function helloKey(h: RecordedHello): string {
+  const caps = h.capabilities;
+  const lists = caps ? CAPABILITY_KINDS.map((k) => `${k}: ${[...caps[k]].sort().join(', ')}`) : ['no capabilities recorded'];
+  return `${h.name} ${h.version}; ${lists.join('; ')}`;
+}
+
+/**
+ * Each IUT process answers hello once per check; an IUT that claims differently from one check to
+ * the next (to dodge some checks) is not judged on one set of claims. The different answers in
+ * words (order of names ignored), or '' when every check saw the same one.
+ */
+export function inconsistentHellos(hellos: readonly RecordedHello[]): string {
+  const distinct = [...new Set(hellos.map(helloKey))];
+  if (distinct.length <= 1) return '';
+  return `the IUT answered hello in ${distinct.length} different ways across the checks of this run (claims must not change between processes): ${distinct.map((d) => `[${d}]`).join(' vs ')}`;
 }

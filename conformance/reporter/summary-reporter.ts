@@ -1,7 +1,8 @@
 // A vitest reporter that writes <out>/summary.json (DESIGN.md "Outputs"; shape in
 // reports/summary.ts): one entry per check with the verdict the check recorded in task.meta
 // (conformance/check.ts), the IUT that answered hello, the rig and the commit. A check file
-// that failed to load becomes a broken entry, so nothing disappears from the summary.
+// that failed to load becomes a broken entry, so nothing disappears from the summary; an IUT
+// whose hello changed between checks is an error of the run.
 import { join, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { SerializedError } from 'vitest';
@@ -9,6 +10,7 @@ import { loadRig } from '../../bench/rig/load.ts';
 import type { Rig } from '../../bench/rig/types.ts';
 import { countTotals, currentCommit, UNKNOWN, writeSummary, type Summary, type SummaryTest, type TestStatus } from '../../reports/summary.ts';
 import { readConformanceEnv, REPO_ROOT } from '../env.ts';
+import { inconsistentHellos } from '../core-capabilities.ts';
 import { isAssertionError } from '../verdict.ts';
 
 export const SUMMARY_FILE = 'summary.json';
@@ -100,10 +102,12 @@ export default class SummaryReporter implements Reporter {
       for (const test of cases) tests.push(entryOf(test));
       if (cases.length === 0 && module.errors().length > 0) tests.push(brokenModuleEntry(module));
     }
-    const hello = modules
+    const hellos = modules
       .flatMap((m) => [...m.children.allTests()])
       .map((t) => t.meta().lpbench?.iut)
-      .find((iut) => iut !== undefined);
+      .filter((iut) => iut !== undefined);
+    const hello = hellos[0];
+    const inconsistent = inconsistentHellos(hellos);
     let rig: Rig | { error: string };
     try {
       rig = loadRig(env.rigFile);
@@ -118,7 +122,7 @@ export default class SummaryReporter implements Reporter {
       durationMs: Date.now() - this.startedAt.getTime(),
       totals: countTotals(tests),
       tests,
-      errors: unhandledErrors.map((e) => e.message ?? String(e)),
+      errors: [...(inconsistent ? [inconsistent] : []), ...unhandledErrors.map((e) => e.message ?? String(e))],
     };
     writeSummary(join(this.outDir, SUMMARY_FILE), summary);
   }

@@ -2,7 +2,7 @@
 // look-alike and unknown names) and capability gating that never skips a check for a core name.
 import { describe, expect, it } from 'vitest';
 import { missingCapabilities } from '../../../conformance/check.ts';
-import { capabilityProblems, CORE_CAPABILITIES, describeCapabilityProblems, isCoreCapability, SPEC_CAPABILITY_NAMES } from '../../../conformance/core-capabilities.ts';
+import { capabilityProblems, CORE_CAPABILITIES, describeCapabilityProblems, inconsistentHellos, isCoreCapability, SPEC_CAPABILITY_NAMES } from '../../../conformance/core-capabilities.ts';
 import { CAPABILITIES as REFERENCE_CAPABILITIES } from '../../../reference-pusher/driver.ts';
 
 const core = () => ({ attributes: [...CORE_CAPABILITIES.attributes], methods: [...CORE_CAPABILITIES.methods], events: [...CORE_CAPABILITIES.events] });
@@ -83,5 +83,24 @@ describe('missingCapabilities (gating)', () => {
 
   it('a claimed non-core name is not missing', () => {
     expect(missingCapabilities({ attributes: ['mirror'], events: ['bgmstart'] }, { attributes: ['mirror'], methods: [], events: ['bgmstart'] })).toBe('');
+  });
+});
+
+describe('inconsistentHellos', () => {
+  const hello = (events: string[]) => ({ name: 'x', version: '1', capabilities: { ...core(), events } });
+
+  it('is empty for one answer repeated, whatever the order of names', () => {
+    expect(inconsistentHellos([hello(['statechange', 'netstatus', 'error']), hello(['error', 'netstatus', 'statechange'])])).toBe('');
+    expect(inconsistentHellos([])).toBe('');
+  });
+
+  it('names the different answers when claims change between checks', () => {
+    const msg = inconsistentHellos([hello(['statechange', 'netstatus', 'error']), hello(['statechange', 'netstatus', 'error', 'bgmstart']), hello(['statechange', 'netstatus', 'error'])]);
+    expect(msg).toContain('answered hello in 2 different ways');
+    expect(msg).toContain('events: bgmstart, error, netstatus, statechange');
+  });
+
+  it('a changed name or version counts too', () => {
+    expect(inconsistentHellos([hello([]), { ...hello([]), version: '2' }])).toContain('2 different ways');
   });
 });

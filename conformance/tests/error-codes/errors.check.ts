@@ -1,15 +1,26 @@
-// errCodes raised on purpose: denied permissions (the rig's answers for scope.camera and
-// scope.record) and a waiting-image that cannot be loaded or fails its MD5.
+// errCodes raised on purpose, and what the stream does after them: denied permissions (the
+// rig's answers for scope.camera and scope.record; then no camera picture / no microphone sound
+// reaches the server) and a waiting-image that cannot be loaded or fails its MD5 (then the
+// rejected image is not shown while paused).
 // Spec: live-pusher.zh.md 错误码 10001 / 10002 / 10004; context-api.md (a waiting-image-hash
 // mismatch is a load failure).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, type CheckContext } from '../../check.ts';
-import { meanRgb } from '../../oracles/video.ts';
+import { rmsDbfs, toneFrequency } from '../../oracles/audio.ts';
+import { identifyPattern, meanRgb, type RgbFrame } from '../../oracles/video.ts';
 import { expectEqual, expectTrue } from '../support/expect.ts';
 import { solidPng } from '../support/image.ts';
-import { attachFrame, framesBetween, pushAndObserve } from '../support/scenario.ts';
+import {
+  EVERY_FRAME_TOLERANCE,
+  PICTURE_FRAMES_EVERY_MS,
+  attachFrame,
+  expectEveryFrame,
+  framesBetween,
+  observeWhateverArrives,
+  pushAndObserve,
+} from '../support/scenario.ts';
 
 const ERROR_WAIT_MS = 10_000;
 
@@ -19,27 +30,69 @@ async function expectErrCode(ctx: CheckContext, code: number): Promise<void> {
   expectTrue(`errMsg of ${code} is a non-empty string`, typeof detail.errMsg === 'string' && detail.errMsg.length > 0);
 }
 
-for (const [code, scope, key] of [[10001, 'scope.camera', 'camera'], [10002, 'scope.record', 'record']] as const) {
-  check(
-    {
-      id: `error-codes/${code}`,
-      area: 'error-codes',
-      feature: String(code),
-      story: `${scope} denied`,
-      severity: 'critical',
-      spec: `live-pusher.zh.md 错误码 ${code} (${code === 10001 ? '用户禁止使用摄像头' : '用户禁止使用录音'}); 需要用户授权 scope.camera、scope.record`,
-      specRows: [`error:${code}`, `status:${code}`],
-      tolerance: `an error event with errCode ${code} within ${ERROR_WAIT_MS / 1000} s of start`,
-      requires: { events: ['error'], methods: ['start'] },
-    },
-    async (ctx) => {
-      const rig = { ...ctx.rig, permissions: { ...ctx.rig.permissions, [key]: 'denied' } };
-      await ctx.iut.create({ url: ctx.streamUrl }, rig);
-      await ctx.iut.call('start').catch(() => undefined);
-      await expectErrCode(ctx, code);
-    },
-  );
-}
+/** After a denied permission, what reaches the server is watched for this long (from its first
+ *  byte; nothing arriving within NOTHING_WAIT_MS is the other legal outcome). */
+const AFTER_DENIAL_OBSERVE_MS = 4000;
+const NOTHING_WAIT_MS = 6000;
+/** Decoded audio at or below this level carries no microphone sound (the rig's tone peaks at -12 dBFS). */
+const NO_MIC_DBFS = -60;
+
+check(
+  {
+    id: 'error-codes/10001',
+    area: 'error-codes',
+    feature: '10001',
+    story: 'scope.camera denied',
+    severity: 'critical',
+    spec: 'live-pusher.zh.md 错误码 10001 (用户禁止使用摄像头); 需要用户授权 scope.camera',
+    specRows: ['error:10001', 'status:10001'],
+    tolerance: `an error event with errCode 10001 within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), no decoded frame (one per ${PICTURE_FRAMES_EVERY_MS} ms) shows either camera's pattern`,
+    requires: { events: ['error'], methods: ['start'] },
+  },
+  async (ctx) => {
+    const rig = { ...ctx.rig, permissions: { ...ctx.rig.permissions, camera: 'denied' } };
+    await ctx.iut.create({ url: ctx.streamUrl }, rig);
+    await ctx.iut.call('start').catch(() => undefined);
+    await expectErrCode(ctx, 10001);
+    const o = await observeWhateverArrives(ctx, { durationMs: AFTER_DENIAL_OBSERVE_MS, startTimeoutMs: NOTHING_WAIT_MS, framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+    const camera = o.frames.filter((f) => identifyPattern(f).camera !== null);
+    await attachFrame(ctx, 'a frame showing a camera', camera[0]);
+    ctx.log(`${o.frames.length} decoded frames, ${camera.length} showing a camera`);
+    expectEqual(`decoded frames showing a camera pattern after 10001 (of ${o.frames.length})`, camera.length, 0);
+  },
+);
+
+check(
+  {
+    id: 'error-codes/10002',
+    area: 'error-codes',
+    feature: '10002',
+    story: 'scope.record denied',
+    severity: 'critical',
+    spec: 'live-pusher.zh.md 错误码 10002 (用户禁止使用录音); 需要用户授权 scope.record',
+    specRows: ['error:10002', 'status:10002'],
+    tolerance: `an error event with errCode 10002 within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), any decoded audio at or below ${NO_MIC_DBFS} dBFS RMS (no microphone sound)`,
+    requires: { events: ['error'], methods: ['start'] },
+  },
+  async (ctx) => {
+    const rig = { ...ctx.rig, permissions: { ...ctx.rig.permissions, record: 'denied' } };
+    await ctx.iut.create({ url: ctx.streamUrl }, rig);
+    await ctx.iut.call('start').catch(() => undefined);
+    await expectErrCode(ctx, 10002);
+    const o = await observeWhateverArrives(ctx, { durationMs: AFTER_DENIAL_OBSERVE_MS, startTimeoutMs: NOTHING_WAIT_MS, audio: true });
+    if (!o.audio || o.audio.samples.length === 0) {
+      ctx.log('no audio reached the server');
+      return;
+    }
+    const level = rmsDbfs(o.audio.samples);
+    const tone = toneFrequency(o.audio.samples, o.audio.sampleRate);
+    ctx.log(`decoded audio ${level.toFixed(1)} dBFS, tone ${tone === null ? 'none' : `${tone.toFixed(0)} Hz`}`);
+    expectTrue(
+      `no microphone sound after 10002: decoded audio ${level.toFixed(1)} dBFS (tone ${tone === null ? 'none' : `${tone.toFixed(0)} Hz`}), allowed at most ${NO_MIC_DBFS} dBFS`,
+      level <= NO_MIC_DBFS,
+    );
+  },
+);
 
 check(
   {
@@ -61,6 +114,42 @@ check(
   },
 );
 
+const WAITING_COLOUR = [192, 0, 192] as const;
+const COLOUR_TOLERANCE = 40;
+
+/** The waiting image's colour within COLOUR_TOLERANCE per channel (mean over the frame). */
+function showsWaitingImage(f: RgbFrame): boolean {
+  return meanRgb(f).every((c, i) => Math.abs(c - WAITING_COLOUR[i]!) <= COLOUR_TOLERANCE);
+}
+
+const PAUSE_AT_MS = 1500;
+/** A pause shows at the reader within this (1 s to take effect + reader latency). */
+const PAUSE_SETTLE_MS = 1500;
+const PAUSED_OBSERVE_MS = 6000;
+
+/** Pushes with the waiting image (magenta) and the given hash, pauses, returns the frames from
+ *  PAUSE_SETTLE_MS after the pause. */
+async function pushPauseWithImage(ctx: CheckContext, hash: (md5: string) => string): Promise<RgbFrame[]> {
+  const image = join(ctx.workDir, 'waiting.png');
+  await solidPng(image, 'C000C0', 360, 640);
+  const md5 = createHash('md5').update(readFileSync(image)).digest('hex');
+  let pausedAt = 0;
+  const { observation: o } = await pushAndObserve(ctx, { 'waiting-image': image, 'waiting-image-hash': hash(md5) }, {
+    observeMs: PAUSED_OBSERVE_MS,
+    framesEveryMs: PICTURE_FRAMES_EVERY_MS,
+    during: async (from) => {
+      await new Promise((r) => setTimeout(r, PAUSE_AT_MS - (Date.now() - from)));
+      pausedAt = Date.now();
+      await ctx.iut.call('pause');
+    },
+  });
+  const paused = framesBetween(o.frames, pausedAt + PAUSE_SETTLE_MS, Number.POSITIVE_INFINITY);
+  await attachFrame(ctx, 'frame while paused', paused[paused.length - 1]);
+  return paused;
+}
+
+const PAUSED_WINDOW_MS = PAUSED_OBSERVE_MS - PAUSE_AT_MS - PAUSE_SETTLE_MS;
+
 check(
   {
     id: 'error-codes/10004-hash',
@@ -69,22 +158,18 @@ check(
     story: 'waiting-image-hash mismatch',
     spec: 'live-pusher.zh.md 错误码 10004; 通用属性 waiting-image-hash (等待画面资源的MD5值)',
     specRows: ['error:10004', 'attribute:waiting-image-hash'],
-    tolerance: `an error event with errCode 10004 within ${ERROR_WAIT_MS / 1000} s of pause, for an image whose MD5 is not waiting-image-hash`,
+    tolerance: `an error event with errCode 10004 within ${ERROR_WAIT_MS / 1000} s of pause, for an image whose MD5 is not waiting-image-hash; from ${PAUSE_SETTLE_MS} ms after the pause ${EVERY_FRAME_TOLERANCE} is NOT the rejected image (mean colour not within ${COLOUR_TOLERANCE} per channel of ${WAITING_COLOUR.join(',')})`,
     requires: { events: ['error'], methods: ['start', 'pause'], attributes: ['waiting-image', 'waiting-image-hash'] },
+    timeoutMs: 60_000,
   },
   async (ctx) => {
-    const image = join(ctx.workDir, 'waiting.png');
-    await solidPng(image, 'C000C0', 360, 640);
-    await ctx.iut.create({ url: ctx.streamUrl, 'waiting-image': image, 'waiting-image-hash': '0'.repeat(32) }, ctx.rig);
-    await ctx.iut.call('start');
-    await ctx.iut.waitForStatus(1002, 15_000);
-    await ctx.iut.call('pause').catch(() => undefined);
+    const paused = await pushPauseWithImage(ctx, () => '0'.repeat(32));
     await expectErrCode(ctx, 10004);
+    await expectEveryFrame(ctx, 'not the rejected waiting image', paused, PAUSED_WINDOW_MS, (f) =>
+      showsWaitingImage(f) ? `shows the rejected waiting image (mean colour ${meanRgb(f).map(Math.round).join(',')})` : null,
+    );
   },
 );
-
-const WAITING_COLOUR = [192, 0, 192] as const;
-const COLOUR_TOLERANCE = 40;
 
 check(
   {
@@ -94,31 +179,15 @@ check(
     story: 'pushed while paused (hash matches)',
     spec: 'live-pusher.zh.md 通用属性 waiting-image (进入后台时推流的等待画面), waiting-image-hash; context-api.md pause',
     specRows: ['attribute:waiting-image', 'attribute:waiting-image-hash'],
-    tolerance: `frames from 1.5 s after pause have the waiting image's colour (${WAITING_COLOUR.join(',')}) within ${COLOUR_TOLERANCE} per channel`,
+    tolerance: `from ${PAUSE_SETTLE_MS} ms after the pause ${EVERY_FRAME_TOLERANCE} has the waiting image's colour (${WAITING_COLOUR.join(',')}) within ${COLOUR_TOLERANCE} per channel`,
+    timeoutMs: 60_000,
     requires: { methods: ['start', 'pause'], attributes: ['waiting-image', 'waiting-image-hash'] },
   },
   async (ctx) => {
-    const image = join(ctx.workDir, 'waiting.png');
-    await solidPng(image, 'C000C0', 360, 640);
-    const md5 = createHash('md5').update(readFileSync(image)).digest('hex');
-    let pausedAt = 0;
-    const { observation: o } = await pushAndObserve(ctx, { 'waiting-image': image, 'waiting-image-hash': md5 }, {
-      observeMs: 5000,
-      framesEveryMs: 250,
-      during: async (from) => {
-        await new Promise((r) => setTimeout(r, 1500 - (Date.now() - from)));
-        pausedAt = Date.now();
-        await ctx.iut.call('pause');
-      },
-    });
-    const paused = framesBetween(o.frames, pausedAt + 1500, Number.POSITIVE_INFINITY);
-    await attachFrame(ctx, 'frame while paused', paused[paused.length - 1]);
-    expectTrue('frames while paused', paused.length > 0);
-    for (const f of paused) {
-      const rgb = meanRgb(f);
-      const off = rgb.map((c, i) => Math.abs(c - WAITING_COLOUR[i]!));
-      expectTrue(`paused frame colour ${rgb.map(Math.round).join(',')} within ${COLOUR_TOLERANCE} of ${WAITING_COLOUR.join(',')}`, off.every((d) => d <= COLOUR_TOLERANCE));
-    }
+    const paused = await pushPauseWithImage(ctx, (md5) => md5);
+    await expectEveryFrame(ctx, 'the waiting image', paused, PAUSED_WINDOW_MS, (f) =>
+      showsWaitingImage(f) ? null : `mean colour ${meanRgb(f).map(Math.round).join(',')}, not within ${COLOUR_TOLERANCE} of ${WAITING_COLOUR.join(',')}`,
+    );
     expectEqual('no 10004 for a matching image', ctx.iut.events('error').filter((e) => (e.detail as { errCode?: unknown })?.errCode === 10004).length, 0);
   },
 );

@@ -158,3 +158,21 @@ export async function expectEveryFrame(
     message: `${what}: ${wrong.length} of ${frames.length} judged frames wrong; first at +${Math.round(first.f.ptsMs - t0)} ms: ${first.why}`,
   });
 }
+
+/** Reads whatever the IUT publishes at its url (nothing, if nothing comes within startTimeoutMs:
+ *  an empty observation), for checks where not publishing is a legal outcome. */
+export async function observeWhateverArrives(
+  ctx: CheckContext,
+  opts: { durationMs: number; startTimeoutMs: number; framesEveryMs?: number | false; audio?: boolean },
+): Promise<Observation> {
+  const o = await observeStream(ctx.streamUrl, {
+    durationMs: opts.durationMs,
+    startTimeoutMs: opts.startTimeoutMs,
+    frames: opts.framesEveryMs === false || opts.framesEveryMs === undefined ? false : { everyMs: opts.framesEveryMs },
+    audio: opts.audio ?? false,
+    workDir: ctx.workDir,
+  });
+  if (o.probeOutput) await ctx.attach('ffprobe output', 'application/json', o.probeOutput);
+  ctx.log(o.firstPacketAtMs === null ? `nothing reached the server within ${opts.startTimeoutMs} ms` : `stream bytes ${Math.round(o.firstPacketAtMs)} ms after observing began`);
+  return o;
+}

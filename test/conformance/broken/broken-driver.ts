@@ -9,9 +9,23 @@ type Json = Record<string, unknown>;
 
 const v = findVariant(process.argv[2] ?? '');
 
+/** Id prefix of the requests the variant sends itself (variant.later); their replies are not sent. */
+const OWN_ID = 'variant-later-';
+
 function send(msg: Outgoing): void {
+  if (String((msg as unknown as Json)['id']).startsWith(OWN_ID)) return;
   const out = v.outgoing ? v.outgoing(msg as unknown as Json) : (msg as unknown as Json);
-  if (out) process.stdout.write(JSON.stringify(out) + '\n');
+  for (const m of out === null ? [] : Array.isArray(out) ? out : [out]) process.stdout.write(JSON.stringify(m) + '\n');
+}
+
+let ownRequests = 0;
+function scheduleLater(req: Json): void {
+  for (const { afterMs, request } of v.later?.(req) ?? []) {
+    const line = JSON.stringify({ ...request, id: `${OWN_ID}${++ownRequests}` });
+    setTimeout(() => {
+      queue = queue.then(() => session.handleLine(line));
+    }, afterMs).unref();
+  }
 }
 
 function rewrite(line: string): string | Json {
@@ -22,6 +36,7 @@ function rewrite(line: string): string | Json {
     return line;
   }
   if (typeof req !== 'object' || req === null) return line;
+  scheduleLater(req);
   if (v.request) req = v.request(req);
   const params = req['params'] as Json | undefined;
   if (req['method'] === 'call' && v.fakeCalls?.includes(String(params?.['name']))) {
@@ -40,7 +55,7 @@ let finished: () => void = () => undefined;
 const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
-const session = new DriverSession(send, () => finished(), v.pusher ? { hooks: v.pusher } : {});
+const session = new DriverSession(send, () => finished(), { ...(v.pusher ? { hooks: v.pusher } : {}), ...(v.retry ? { retry: v.retry } : {}) });
 const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
 let queue: Promise<void> = Promise.resolve();
 rl.on('line', (line) => {

@@ -8,14 +8,18 @@ export interface BrokenVariant {
   what: string;
   /** Rewrites an incoming request; return it unchanged to pass it through. */
   request?: (req: Json) => Json;
-  /** Rewrites an outgoing message (reply or event); null drops it. */
-  outgoing?: (msg: Json) => Json | null;
+  /** Rewrites an outgoing message (reply or event); null drops it, a list sends several. */
+  outgoing?: (msg: Json) => Json | Json[] | null;
   /** Turns selected calls into a success reply without doing anything. */
   fakeCalls?: string[];
   /** Accept every attribute value silently (drop the illegal ones instead of failing). */
   acceptIllegal?: boolean;
   /** Alters the reference pusher itself (its ffmpeg, its encoded packets, its encode config). */
   pusher?: PusherHooks;
+  /** The pusher's reconnect policy instead of the vendor default. */
+  retry?: { count: number; intervalMs: number };
+  /** After a request was handled, requests the driver sends itself later (their replies are dropped). */
+  later?: (req: Json) => { afterMs: number; request: Json }[];
   /** Check ids this variant must fail (anchored regular expressions). */
   breaks: string[];
 }

@@ -186,7 +186,9 @@ export class LivePusher extends EventEmitter {
         this.publisher = undefined;
         if (this.attrs['url']) this.startPublisher();
       }
-      if (changed) await this.restartPipeline();
+      // The paused picture is the waiting-image: a new one shows at once, like any other change.
+      const stillChanged = this.state === 'paused' && ('waiting-image' in result.values || 'waiting-image-hash' in result.values);
+      if (changed || stillChanged) await this.restartPipeline();
     });
   }
 

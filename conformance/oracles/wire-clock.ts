@@ -1,0 +1,149 @@
+// Rates on the wall clock (live-pusher.zh.md 通用属性 fps, min-bitrate, max-bitrate): what
+// reached the reader per wall-clock second, from each packet's arrival time (observe.ts), never
+// from the stream's own timestamps, which an implementation writes itself. fps counts distinct
+// values of the synthetic camera's frame counter (a repeated picture is no new frame); bitrate
+// sums packet bytes by arrival; drift compares the stream's clock with the wall clock.
+// The server sends its cached GOP in one burst when a reader connects: everything that arrived
+// within LIVE_SETTLE_MS of the first packet is left out, so every rate is judged on packets that
+// arrived live, as they were sent.
+import type { MediaKind, Packet } from './packets.ts';
+
+/** Packets that arrived within this long of the first are the server's cached burst. */
+export const LIVE_SETTLE_MS = 500;
+const BITS_PER_BYTE = 8;
+const BITS_PER_KBIT = 1000;
+const MS_PER_S = 1000;
+
+type Arrived = Packet & { arrivedAtMs: number };
+
+function arrived(packets: readonly Packet[], stream?: MediaKind): Arrived[] {
+  return packets
+    .filter((p): p is Arrived => p.arrivedAtMs !== undefined && Number.isFinite(p.arrivedAtMs) && (stream === undefined || p.stream === stream))
+    .sort((a, b) => a.arrivedAtMs - b.arrivedAtMs);
+}
+
+/** Wall time (epoch ms) from which packets count as live: LIVE_SETTLE_MS after the first
+ *  packet (of any track) arrived. Null when no packet has an arrival time. */
+export function liveFrom(packets: readonly Packet[], settleMs = LIVE_SETTLE_MS): number | null {
+  const all = arrived(packets);
+  return all.length ? all[0]!.arrivedAtMs + settleMs : null;
+}
+
+/** The packets of a track that arrived live (at or after liveFrom), in arrival order. */
+export function livePackets(packets: readonly Packet[], stream: MediaKind, settleMs = LIVE_SETTLE_MS): Arrived[] {
+  const from = liveFrom(packets, settleMs);
+  if (from === null) return [];
+  return arrived(packets, stream).filter((p) => p.arrivedAtMs >= from);
+}
+
+export interface WireWindow {
+  /** Window start and end, epoch ms. */
+  fromMs: number;
+  toMs: number;
+  bytes: number;
+  kbps: number;
+  /** A keyframe arrived in the window. */
+  keyframe: boolean;
+}
+
+/** Bytes of one track received in consecutive wall-clock windows of windowMs, from liveFrom;
+ *  whole windows only (those ending by the last arrival). */
+export function wireWindows(packets: readonly Packet[], stream: MediaKind, windowMs: number, settleMs = LIVE_SETTLE_MS): WireWindow[] {
+  if (!(windowMs > 0)) throw new RangeError(`wireWindows: bad window ${windowMs}`);
+  const from = liveFrom(packets, settleMs);
+  const live = livePackets(packets, stream, settleMs);
+  if (from === null || live.length === 0) return [];
+  const count = Math.floor((live[live.length - 1]!.arrivedAtMs - from) / windowMs);
+  const windows: WireWindow[] = Array.from({ length: count }, (_, i) => ({
+    fromMs: from + i * windowMs,
+    toMs: from + (i + 1) * windowMs,
+    bytes: 0,
+    kbps: 0,
+    keyframe: false,
+  }));
+  for (const p of live) {
+    const w = windows[Math.floor((p.arrivedAtMs - from) / windowMs)];
+    if (!w) continue;
+    w.bytes += p.size;
+    w.keyframe ||= p.keyframe;
+  }
+  for (const w of windows) w.kbps = (w.bytes * BITS_PER_BYTE) / BITS_PER_KBIT / (windowMs / MS_PER_S);
+  return windows;
+}
+
+/** Mean kbit/s of one track received live: bytes that arrived in [liveFrom, last arrival)
+ *  over that wall time. Null with fewer than two live packets. */
+export function wireKbps(packets: readonly Packet[], stream: MediaKind, settleMs = LIVE_SETTLE_MS): number | null {
+  const from = liveFrom(packets, settleMs);
+  const live = livePackets(packets, stream, settleMs);
+  if (from === null || live.length < 2) return null;
+  const to = live[live.length - 1]!.arrivedAtMs;
+  if (!(to > from)) return null;
+  const bytes = live.slice(0, -1).reduce((s, p) => s + p.size, 0);
+  return (bytes * BITS_PER_BYTE) / BITS_PER_KBIT / ((to - from) / MS_PER_S);
+}
+
+/** A decoded frame reduced to what the counter rate needs. */
+export interface CounterSample {
+  /** Wall time its packet arrived (epoch ms). */
+  arrivedAtMs: number;
+  /** The synthetic camera's frame counter, null when unreadable. */
+  counter: number | null;
+}
+
+export interface CounterRate {
+  /** Live frames judged (arrived at or after the start) and how many had no readable counter. */
+  frames: number;
+  unreadable: number;
+  /** Distinct counter values among them: the pictures really captured. */
+  distinct: number;
+  /** Wall time from the first to the last judged frame's arrival. */
+  spanMs: number;
+  /** (distinct - 1) per second of spanMs: captured frames per wall-clock second; null when
+   *  fewer than two distinct values or no span. */
+  fps: number | null;
+}
+
+/** Captured frames per wall-clock second: distinct counter values among the frames that
+ *  arrived at or after fromMs. A repeated picture (duplicated frame) adds nothing. */
+export function counterRate(samples: readonly CounterSample[], fromMs: number): CounterRate {
+  const live = samples.filter((s) => Number.isFinite(s.arrivedAtMs) && s.arrivedAtMs >= fromMs).sort((a, b) => a.arrivedAtMs - b.arrivedAtMs);
+  const readable = live.filter((s): s is CounterSample & { counter: number } => s.counter !== null);
+  const distinct = new Set(readable.map((s) => s.counter)).size;
+  const spanMs = readable.length > 1 ? readable[readable.length - 1]!.arrivedAtMs - readable[0]!.arrivedAtMs : 0;
+  const fps = distinct > 1 && spanMs > 0 ? ((distinct - 1) * MS_PER_S) / spanMs : null;
+  return { frames: live.length, unreadable: live.length - readable.length, distinct, spanMs, fps };
+}
+
+export interface ClockDrift {
+  /** Live packets fitted. */
+  packets: number;
+  /** Wall time they span. */
+  spanMs: number;
+  /** Least-squares slope of stream time (dts) against arrival time: 1 when the stream's clock
+   *  runs at the wall clock's pace. */
+  slope: number;
+  /** slope - 1 (0.1: stream time runs 10 % fast). */
+  drift: number;
+}
+
+/** How fast one track's timestamps advance against the wall clock of their arrival: the
+ *  least-squares slope of dts over arrival time of the live packets (robust to per-packet
+ *  arrival jitter, unlike first/last ratios). Null with fewer than three live packets or no
+ *  span. */
+export function clockDrift(packets: readonly Packet[], stream: MediaKind, settleMs = LIVE_SETTLE_MS): ClockDrift | null {
+  const live = livePackets(packets, stream, settleMs);
+  if (live.length < 3) return null;
+  const n = live.length;
+  const mx = live.reduce((s, p) => s + p.arrivedAtMs, 0) / n;
+  const my = live.reduce((s, p) => s + p.dtsMs, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of live) {
+    sxx += (p.arrivedAtMs - mx) ** 2;
+    sxy += (p.arrivedAtMs - mx) * (p.dtsMs - my);
+  }
+  if (!(sxx > 0)) return null;
+  const slope = sxy / sxx;
+  return { packets: n, spanMs: live[n - 1]!.arrivedAtMs - live[0]!.arrivedAtMs, slope, drift: slope - 1 };
+}

@@ -59,6 +59,10 @@ export interface EncodedAudio {
 }
 
 export const DEFAULT_TAP_FPS = 2;
+/** Seconds the raw tap's timestamps are moved ahead of the encoded stream's (see buildFfmpegArgs). */
+const TAP_LEAD_S = 1;
+/** Seconds of video the encoder's VBV buffer holds (see buildFfmpegArgs). */
+const VBV_BUFFER_S = 0.1;
 const X264_PRESET = 'ultrafast';
 const START_TIMEOUT_MS = 10_000;
 
@@ -89,7 +93,10 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
   if (opts.encode) {
     graph.push(`[0:v]${picture},split=2[pic][tapin]`);
     graph.push(`[pic]${config.streamMirror ? 'hflip,' : ''}format=yuv420p[venc]`);
-    graph.push(`[tapin]fps=${tapFps},format=rgb24[tap]`);
+    // The tap's timestamps lead by TAP_LEAD_S so ffmpeg, which serves the output furthest
+    // behind first, never holds the encoded stream back to fill the low-rate tap (without the
+    // lead the FLV left in bursts of 1/tapFps s, and the server saw them so).
+    graph.push(`[tapin]fps=${tapFps},setpts=PTS+${TAP_LEAD_S}/TB,format=rgb24[tap]`);
     graph.push(`[1:a]aresample=${config.audioSampleRate},aformat=sample_fmts=fltp:channel_layouts=mono[aenc]`);
   } else {
     graph.push(`[0:v]${picture},fps=${tapFps},format=rgb24[tap]`);
@@ -102,8 +109,9 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
       '-c:v', 'libx264', '-preset', X264_PRESET, '-tune', 'zerolatency', '-profile:v', 'baseline',
       '-g', String(config.gopFrames), '-keyint_min', String(config.gopFrames), '-sc_threshold', '0',
       // Constant bitrate with filler: the stream carries the bitrate asked for, so what reaches
-      // the server is what the bitrate attributes say.
-      '-b:v', `${kbps}k`, '-minrate', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${kbps}k`,
+      // the server is what the bitrate attributes say. A VBV buffer of VBV_BUFFER_S bounds the
+      // bits in any 1 s to kbps * (1 + VBV_BUFFER_S), keyframes included.
+      '-b:v', `${kbps}k`, '-minrate', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps * VBV_BUFFER_S)}k`,
       '-x264-params', 'nal-hrd=cbr',
       '-c:a', 'aac', '-b:a', `${config.audioBitrateKbps}k`, '-ar', String(config.audioSampleRate), '-ac', '1',
       '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',

@@ -3,10 +3,14 @@
 // in a log, and captures its stderr. A reply with `error` is the component's fail payload
 // (IutCallError, a legitimate outcome a check may expect); anything that means the driver itself
 // misbehaved (garbage on stdout, a reply nobody asked for, a malformed hello, silence, death) is
-// an IutBrokenError, which the suite reports as *broken*, never as *failed*.
+// an IutBrokenError, which the suite reports as *broken*, never as *failed*. Every stdout line
+// is validated against the protocol's one schema (driver-protocol/, docs/driver-protocol.md): a
+// violation is broken and names the schema part and the JSON pointer of what is wrong.
 import { AssertionError } from 'node:assert';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SupervisedProcess, type ExitInfo } from '../adapters/process/supervised.ts';
+import { SchemaViolation, UnsupportedProtocolVersion, validateHelloResult, validateIncoming, type ValidHello } from '../driver-protocol/validate.ts';
+import type { ErrorReply, EventMessage, ResultReply } from '../driver-protocol/types.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
@@ -48,6 +52,8 @@ export interface IutHello {
   name: string;
   version: string;
   platform?: string;
+  /** As the driver sent it; absent in an old driver's hello (see IutClient.protocolVersion). */
+  protocolVersion?: number;
   capabilities: IutCapabilities;
 }
 
@@ -116,9 +122,6 @@ interface EventWaiter {
   reject(err: Error): void;
 }
 
-type ReplyLine = { id: number; result?: unknown; error?: { errMsg?: unknown; errCode?: unknown } };
-type EventLine = { event: string; detail?: unknown; ts?: unknown };
-
 function quote(line: string): string {
   return JSON.stringify(line.length > QUOTE_MAX_CHARS ? `${line.slice(0, QUOTE_MAX_CHARS)}...` : line);
 }
@@ -127,44 +130,32 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const CAPABILITY_LISTS = ['attributes', 'methods', 'events'] as const;
-
-/** What is malformed in one capabilities list, or undefined when it is an array of strings. */
-function malformedList(key: string, v: unknown): string | undefined {
-  if (v === undefined) return `capabilities.${key} is missing`;
-  if (!Array.isArray(v)) return `capabilities.${key} is not an array: ${JSON.stringify(v)}`;
-  const bad = v.findIndex((x) => typeof x !== 'string');
-  return bad < 0 ? undefined : `capabilities.${key}[${bad}] is not a string: ${JSON.stringify(v[bad])}`;
+/**
+ * Reads the hello result against the schema's HelloResult (the one source of truth for its
+ * shape): anything malformed is a protocol violation naming what and where, never read as
+ * "claims nothing"; a protocolVersion this bench does not speak is broken too. Without a
+ * protocolVersion the driver is read as version 1, with a warning. The lists are kept as
+ * claimed (duplicates and all): conformance/core judges their content.
+ */
+export function readHello(result: unknown): ValidHello {
+  try {
+    return validateHelloResult(result);
+  } catch (err) {
+    if (err instanceof SchemaViolation) throw new IutBrokenError(`malformed hello (protocol violation): ${err.message}`);
+    if (err instanceof UnsupportedProtocolVersion) throw new IutBrokenError(err.message);
+    throw err;
+  }
 }
 
-/**
- * Reads the hello result. Anything malformed (not an object, name or version not a non-empty
- * string, platform present but not a string, capabilities not an object, a list missing or not
- * an array of strings) is a protocol violation, never read as "claims nothing". The lists are
- * kept as claimed (duplicates and all): conformance/core judges their content.
- */
+/** The hello result as IutHello (see readHello); throws IutBrokenError. */
 export function parseHello(result: unknown): IutHello {
-  if (!isObject(result)) throw new IutBrokenError(`hello result is not an object: ${JSON.stringify(result)}`);
-  const problems: string[] = [];
-  for (const key of ['name', 'version'] as const) {
-    const v = result[key];
-    if (typeof v !== 'string' || v.trim() === '') problems.push(`${key} is not a non-empty string: ${JSON.stringify(v) ?? 'missing'}`);
-  }
-  if (result.platform !== undefined && typeof result.platform !== 'string') problems.push(`platform is not a string: ${JSON.stringify(result.platform)}`);
-  const caps = result.capabilities;
-  if (!isObject(caps)) problems.push(`capabilities is not an object: ${JSON.stringify(caps) ?? 'missing'}`);
-  else for (const key of CAPABILITY_LISTS) {
-    const problem = malformedList(key, caps[key]);
-    if (problem) problems.push(problem);
-  }
-  if (problems.length || !isObject(caps)) {
-    throw new IutBrokenError(`malformed hello (protocol violation): ${problems.join('; ')}`);
-  }
+  const { hello } = readHello(result);
   return {
-    name: result.name as string,
-    version: result.version as string,
-    ...(typeof result.platform === 'string' ? { platform: result.platform } : {}),
-    capabilities: { attributes: [...(caps.attributes as string[])], methods: [...(caps.methods as string[])], events: [...(caps.events as string[])] },
+    name: hello.name,
+    version: hello.version,
+    ...(hello.platform !== undefined ? { platform: hello.platform } : {}),
+    ...(hello.protocolVersion !== undefined ? { protocolVersion: hello.protocolVersion } : {}),
+    capabilities: { attributes: [...hello.capabilities.attributes], methods: [...hello.capabilities.methods], events: [...hello.capabilities.events] },
   };
 }
 
@@ -183,6 +174,8 @@ export class IutClient {
   private disposing = false;
   private disposed: Promise<void> | undefined;
   private helloInfo: IutHello | undefined;
+  private spokenVersion: number | undefined;
+  private readonly warningList: string[] = [];
 
   private constructor(command: string, proc: SupervisedProcess, opts: IutStartOptions) {
     this.command = command;
@@ -220,6 +213,16 @@ export class IutClient {
     return this.helloInfo;
   }
 
+  /** The protocol version the driver speaks, once hello() succeeded (1 when its hello had none). */
+  get protocolVersion(): number | undefined {
+    return this.spokenVersion;
+  }
+
+  /** What the bench should tell the user about this driver (e.g. a hello without protocolVersion). */
+  get warnings(): readonly string[] {
+    return this.warningList;
+  }
+
   /** The error that broke this client, if any. */
   get broken(): IutBrokenError | undefined {
     return this.brokenError;
@@ -250,6 +253,9 @@ export class IutClient {
     }
     try {
       this.helloInfo = parseHello(result);
+      const { protocolVersion, warnings } = readHello(result);
+      this.spokenVersion = protocolVersion;
+      this.warningList.push(...warnings);
     } catch (err) {
       throw this.markBroken((err as IutBrokenError).reason);
     }
@@ -406,45 +412,34 @@ export class IutClient {
       this.markBroken(`malformed line on stdout (not JSON): ${quote(line)}`);
       return;
     }
-    if (!isObject(msg)) {
-      this.markBroken(`line on stdout is not a JSON object: ${quote(line)}`);
+    let incoming: ReturnType<typeof validateIncoming>;
+    try {
+      incoming = validateIncoming(msg);
+    } catch (err) {
+      if (!(err instanceof SchemaViolation)) throw err;
+      this.markBroken(`line on stdout breaks the driver protocol: ${err.message}; line: ${quote(line)}`);
       return;
     }
-    if (typeof msg.event === 'string') {
-      this.onEventLine(msg as EventLine);
-      return;
-    }
-    if (typeof msg.id === 'number') {
-      this.onReply(msg as ReplyLine, line);
-      return;
-    }
-    this.markBroken(`line on stdout is neither a reply (id) nor an event: ${quote(line)}`);
+    if (incoming.kind === 'event') this.onEventLine(incoming.message);
+    else this.onReply(incoming.message, line);
   }
 
-  private onEventLine(msg: EventLine): void {
-    const receivedAt = Date.now();
-    const e: IutEvent = { event: msg.event, detail: msg.detail ?? null, ts: typeof msg.ts === 'number' ? msg.ts : receivedAt, receivedAt };
+  private onEventLine(msg: EventMessage): void {
+    const e: IutEvent = { event: msg.event, detail: msg.detail ?? null, ts: msg.ts, receivedAt: Date.now() };
     this.log.push(e);
     for (const l of [...this.listeners]) l(e);
   }
 
-  private onReply(msg: ReplyLine, line: string): void {
-    const p = this.pending.get(msg.id);
+  private onReply(msg: ResultReply | ErrorReply, line: string): void {
+    const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
     if (!p) {
-      this.markBroken(`reply with an unknown id ${msg.id}: ${quote(line)}`);
+      this.markBroken(`reply with an unknown id ${JSON.stringify(msg.id)}: ${quote(line)}`);
       return;
     }
-    this.pending.delete(msg.id);
+    this.pending.delete(msg.id as number);
     clearTimeout(p.timer);
-    if (msg.error !== undefined) {
-      const err = isObject(msg.error) ? msg.error : {};
-      const errMsg = typeof err.errMsg === 'string' ? err.errMsg : JSON.stringify(msg.error);
-      const errCode = typeof err.errCode === 'number' ? err.errCode : undefined;
-      p.reject(new IutCallError(p.method, errMsg, errCode));
-      return;
-    }
-    if (!('result' in msg)) {
-      p.reject(this.markBroken(`reply to ${p.method} has neither result nor error: ${quote(line)}`));
+    if ('error' in msg) {
+      p.reject(new IutCallError(p.method, msg.error.errMsg, msg.error.errCode));
       return;
     }
     p.resolve(msg.result);

@@ -189,12 +189,12 @@ describe('IutClient hello shapes (claims-driver)', () => {
 
   it.each([
     ['caps-string', 'capabilities is not an object: "everything"'],
-    ['caps-missing', 'capabilities is not an object: missing'],
+    ['caps-missing', 'capabilities is missing: expected an object (schema #/$defs/HelloResult at /result/capabilities)'],
     ['list-not-array', 'capabilities.methods is not an array: "start,stop"'],
     ['list-number', 'capabilities.events[1] is not a string: 7'],
     ['events-missing', 'capabilities.events is missing'],
     ['name-number', 'name is not a non-empty string: 42'],
-    ['version-missing', 'version is not a non-empty string: missing'],
+    ['version-missing', 'version is missing: expected a non-empty string'],
     ['platform-number', 'platform is not a string: 1'],
     ['result-array', 'hello result is not an object'],
   ])('%s -> broken, naming what is malformed (never read as "claims nothing")', async (shape, what) => {

@@ -1,0 +1,162 @@
+// The IUT driver protocol as ONE JSON Schema (docs/driver-protocol.md): every request, reply,
+// event envelope, event detail, method result and the rig, written once with TypeBox (whose
+// values are JSON Schema objects) and turned into types in types.ts. The event details follow
+// live-pusher.zh.md (bindstatechange {code}, bindnetstatus {info}, binderror {errMsg, errCode},
+// bindbgmprogress {progress, duration}, bindaudiovolumenotify {volume}); the method results
+// follow context-api.md (snapshot {tempImagePath, width, height}, getMaxZoom {maxZoom}).
+import { Type, type TSchema } from '@sinclair/typebox';
+import { EVENT_TYPES, METHOD_NAMES, NETSTATUS_KEYS } from '../spec/index.ts';
+
+/** The protocol version this bench speaks (hello.result.protocolVersion). */
+export const PROTOCOL_VERSION = 1;
+/** The protocol version assumed for a driver whose hello has no protocolVersion. */
+export const ASSUMED_PROTOCOL_VERSION = 1;
+export const SCHEMA_ID = 'https://live-pusher-bench.local/driver-protocol/v1.json';
+
+const NonEmptyString = Type.String({ minLength: 1, pattern: '\\S' });
+const RequestId = Type.Union([Type.Integer(), Type.String()], { description: 'chosen by the bench; echoed in the reply' });
+
+// ---- the rig (create.params.rig) ----
+
+/** Where the bench materialized a synthetic source (adapters/sources/): any implementation can open these. */
+const Materialized = {
+  url: Type.Optional(Type.String({ description: 'a live, real-time paced stream of the source (e.g. rtmp://127.0.0.1:PORT/lpb-sources/…)' })),
+  file: Type.Optional(Type.String({ description: 'a file of the source (y4m/wav) for fake devices that read files' })),
+};
+
+export const SyntheticCameraSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized }, { additionalProperties: false });
+export const CameraSourceSchema = Type.Union([
+  SyntheticCameraSchema,
+  Type.Object({ kind: Type.Literal('v4l2'), device: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('file'), path: NonEmptyString }, { additionalProperties: false }),
+]);
+export const SyntheticMicrophoneSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized }, { additionalProperties: false });
+export const MicrophoneSourceSchema = Type.Union([
+  SyntheticMicrophoneSchema,
+  Type.Object({ kind: Type.Literal('pulse'), source: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('file'), path: NonEmptyString }, { additionalProperties: false }),
+]);
+export const PermissionAnswerSchema = Type.Union([Type.Literal('granted'), Type.Literal('denied')]);
+export const ServerConfigSchema = Type.Union([
+  Type.Object({ kind: Type.Literal('embedded') }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('external'), url: NonEmptyString }, { additionalProperties: false }),
+]);
+export const RigSchema = Type.Object(
+  {
+    camera: Type.Object({ front: CameraSourceSchema, back: CameraSourceSchema }, { additionalProperties: false }),
+    microphone: MicrophoneSourceSchema,
+    permissions: Type.Object({ camera: PermissionAnswerSchema, record: PermissionAnswerSchema }, { additionalProperties: false }),
+    server: ServerConfigSchema,
+    assets: Type.Object({ bgm: Type.Optional(Type.String()), waitingImage: Type.Optional(Type.String()) }, { additionalProperties: false }),
+    network: Type.Record(Type.String(), Type.Unknown(), { description: 'reserved for network impairment' }),
+  },
+  { additionalProperties: false },
+);
+
+// ---- bench -> driver: requests ----
+
+const Attrs = Type.Record(Type.String(), Type.Unknown(), { description: 'attributes by the spec\'s names (url, mode, enable-mic, …)' });
+
+export const HelloRequestSchema = Type.Object({ id: RequestId, method: Type.Literal('hello') });
+export const CreateRequestSchema = Type.Object({
+  id: RequestId,
+  method: Type.Literal('create'),
+  params: Type.Object({ attrs: Attrs, rig: Type.Optional(RigSchema) }),
+});
+export const UpdateRequestSchema = Type.Object({ id: RequestId, method: Type.Literal('update'), params: Type.Object({ attrs: Attrs }) });
+export const CallRequestSchema = Type.Object({
+  id: RequestId,
+  method: Type.Literal('call'),
+  params: Type.Object({ name: Type.String({ description: 'a LivePusherContext method' }), args: Type.Record(Type.String(), Type.Unknown()) }),
+});
+export const DisposeRequestSchema = Type.Object({ id: RequestId, method: Type.Literal('dispose') });
+export const RequestSchema = Type.Union([HelloRequestSchema, CreateRequestSchema, UpdateRequestSchema, CallRequestSchema, DisposeRequestSchema]);
+/** The request methods, in lifecycle order. */
+export const REQUEST_METHODS = ['hello', 'create', 'update', 'call', 'dispose'] as const;
+
+// ---- driver -> bench: replies ----
+
+export const CapabilitiesSchema = Type.Object({
+  attributes: Type.Array(Type.String()),
+  methods: Type.Array(Type.String()),
+  events: Type.Array(Type.String()),
+});
+export const HelloResultSchema = Type.Object({
+  name: NonEmptyString,
+  version: NonEmptyString,
+  platform: Type.Optional(Type.String()),
+  protocolVersion: Type.Optional(Type.Integer({ minimum: 1, description: `the protocol version the driver speaks; absent: ${ASSUMED_PROTOCOL_VERSION}, with a warning` })),
+  capabilities: CapabilitiesSchema,
+});
+/** The component's fail payload: a legitimate outcome, judged by the checks. */
+export const ErrorPayloadSchema = Type.Object({ errMsg: Type.String(), errCode: Type.Optional(Type.Number()) });
+export const ResultReplySchema = Type.Object({ id: RequestId, result: Type.Unknown() }, { required: ['id', 'result'] });
+export const ErrorReplySchema = Type.Object({ id: RequestId, error: ErrorPayloadSchema });
+export const ReplySchema = Type.Union([ResultReplySchema, ErrorReplySchema]);
+
+/** What a method call's success payload carries (context-api.md), by method. */
+const Ok = Type.Object({ errMsg: Type.Optional(Type.String()) });
+const Size = Type.Union([Type.Number(), Type.String()]);
+const SHAPED_RESULTS = {
+  snapshot: Type.Object({ errMsg: Type.Optional(Type.String()), tempImagePath: Type.String({ description: 'a path readable by the bench' }), width: Size, height: Size }),
+  getMaxZoom: Type.Object({ errMsg: Type.Optional(Type.String()), maxZoom: Size }),
+  setZoom: Type.Object({ errMsg: Type.Optional(Type.String()), zoom: Type.Optional(Type.Number()) }),
+};
+export const METHOD_RESULT_SCHEMAS: Record<string, TSchema> = {
+  ...(Object.fromEntries(METHOD_NAMES.map((m) => [m, Ok])) as Record<string, TSchema>),
+  ...SHAPED_RESULTS,
+};
+
+// ---- driver -> bench: events ----
+
+export const NetstatusInfoSchema = Type.Object(Object.fromEntries(NETSTATUS_KEYS.map((k) => [k, Type.Number()])));
+const Empty = Type.Object({});
+export const EVENT_DETAIL_SCHEMAS = {
+  statechange: Type.Object({ code: Type.Number(), message: Type.String() }),
+  netstatus: Type.Object({ info: NetstatusInfoSchema }),
+  error: Type.Object({ errMsg: Type.String(), errCode: Type.Number() }),
+  bgmstart: Empty,
+  bgmprogress: Type.Object({ progress: Type.Number(), duration: Type.Number() }),
+  bgmcomplete: Empty,
+  audiovolumenotify: Type.Object({ volume: Type.Number() }),
+  enterpictureinpicture: Empty,
+  leavepictureinpicture: Empty,
+} satisfies Record<(typeof EVENT_TYPES)[number], TSchema>;
+
+export const EventMessageSchema = Type.Object({
+  event: NonEmptyString,
+  detail: Type.Unknown({ description: 'the event\'s detail (EVENT_DETAIL_SCHEMAS); its content is judged by the checks' }),
+  ts: Type.Number({ description: 'ms since the Unix epoch when the driver emitted the event' }),
+}, { required: ['event', 'detail', 'ts'] });
+
+/** Any line the driver writes on stdout: a reply or an event. */
+export const IncomingSchema = Type.Union([ReplySchema, EventMessageSchema]);
+
+/** The single JSON Schema document of the protocol (draft 2020-12), every part under $defs. */
+export function driverProtocolJsonSchema(): Record<string, unknown> {
+  const defs: Record<string, unknown> = {
+    Rig: RigSchema,
+    Request: RequestSchema,
+    HelloRequest: HelloRequestSchema,
+    CreateRequest: CreateRequestSchema,
+    UpdateRequest: UpdateRequestSchema,
+    CallRequest: CallRequestSchema,
+    DisposeRequest: DisposeRequestSchema,
+    Reply: ReplySchema,
+    ResultReply: ResultReplySchema,
+    ErrorReply: ErrorReplySchema,
+    HelloResult: HelloResultSchema,
+    ErrorPayload: ErrorPayloadSchema,
+    EventMessage: EventMessageSchema,
+    Incoming: IncomingSchema,
+    ...Object.fromEntries(Object.entries(EVENT_DETAIL_SCHEMAS).map(([k, v]) => [`EventDetail_${k}`, v])),
+    ...Object.fromEntries(Object.entries(METHOD_RESULT_SCHEMAS).map(([k, v]) => [`MethodResult_${k}`, v])),
+  };
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: SCHEMA_ID,
+    title: 'live-pusher-bench IUT driver protocol',
+    description: `Newline-delimited JSON between the bench and an IUT driver, protocol version ${PROTOCOL_VERSION}. See docs/driver-protocol.md.`,
+    $defs: JSON.parse(JSON.stringify(defs)) as Record<string, unknown>,
+  };
+}

@@ -71,12 +71,12 @@ export function wireWindows(packets: readonly Packet[], stream: MediaKind, windo
   return windows;
 }
 
-/** Mean kbit/s of one track received live: bytes that arrived in [liveFrom, last arrival)
- *  over that wall time. Null with fewer than two live packets. */
+/** Mean kbit/s of one track received live: bytes that arrived from the first live packet up to
+ *  (not including) the last, over that wall time. Null with fewer than two live packets. */
 export function wireKbps(packets: readonly Packet[], stream: MediaKind, settleMs = LIVE_SETTLE_MS): number | null {
-  const from = liveFrom(packets, settleMs);
   const live = livePackets(packets, stream, settleMs);
-  if (from === null || live.length < 2) return null;
+  if (live.length < 2) return null;
+  const from = live[0]!.arrivedAtMs;
   const to = live[live.length - 1]!.arrivedAtMs;
   if (!(to > from)) return null;
   const bytes = live.slice(0, -1).reduce((s, p) => s + p.size, 0);

@@ -130,6 +130,7 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
       const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), stderrFile: join(workDir, 'driver-stderr.log') });
       iutSlot.client = iut;
       const hello = await iut.hello();
+      for (const warning of iut.warnings) logLines.push(`${new Date().toISOString()} warning: ${warning}`);
       record.iut = { name: hello.name, version: hello.version, ...(hello.platform ? { platform: hello.platform } : {}), capabilities: hello.capabilities };
       await allure.parameter('IUT', `${hello.name} ${hello.version}`);
       const missing = missingCapabilities(meta.requires, hello.capabilities);

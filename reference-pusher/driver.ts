@@ -2,6 +2,8 @@
 // pusher: newline-delimited JSON requests in, replies and events out. No stdio here: the
 // caller feeds lines and writes what `send` is given (bench/commands/driver.ts does the I/O).
 import { readFileSync } from 'node:fs';
+import { PROTOCOL_VERSION } from '../driver-protocol/schema.ts';
+import type { ErrorPayload, EventMessage, HelloResult, Reply } from '../driver-protocol/types.ts';
 import { LivePusher, PusherCallError, type LivePusherOptions } from './live-pusher.ts';
 import type { PusherRig } from './rig-sources.ts';
 
@@ -20,10 +22,8 @@ export const CAPABILITIES = {
 
 const PUSHER_EVENTS = ['statechange', 'netstatus', 'error'] as const;
 
-export type Outgoing =
-  | { id: number | string | null; result: unknown }
-  | { id: number | string | null; error: { errMsg: string; errCode: number } }
-  | { event: string; detail: unknown; ts: number };
+/** A reply, an event (docs/driver-protocol.md), or the answer to a line that was no request (id null). */
+export type Outgoing = Reply | EventMessage | { id: number | string | null; error: ErrorPayload };
 
 interface Request {
   id: number | string;
@@ -105,8 +105,9 @@ export class DriverSession {
           name: DRIVER_NAME,
           version: packageVersion(),
           platform: process.platform,
+          protocolVersion: PROTOCOL_VERSION,
           capabilities: { attributes: [...CAPABILITIES.attributes], methods: [...CAPABILITIES.methods], events: [...CAPABILITIES.events] },
-        };
+        } satisfies HelloResult;
       case 'create': {
         if (this.pusher) throw new PusherCallError('create:fail this driver already hosts a pusher (one process, one pusher)');
         const attrs = params['attrs'] ?? {};

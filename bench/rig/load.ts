@@ -1,10 +1,12 @@
 // Loads and validates a rig file (YAML). Every error names the bad key and the legal values.
 // Without a file, the embedded default rig (bench/rigs/default.yaml) is used. Asset paths are
-// resolved against the rig file's folder.
+// resolved against the rig file's folder. What it returns is also checked against the driver
+// protocol's Rig schema (driver-protocol/schema.ts), the shape every driver reads.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { SchemaViolation, validateRig as validateRigSchema } from '../../driver-protocol/validate.ts';
 import {
   CAMERA_KINDS,
   MICROPHONE_KINDS,
@@ -144,7 +146,7 @@ export function validateRig(data: unknown, file: string): Rig {
   if (assetsRaw.bgm !== undefined) assets.bgm = val.path(assetsRaw.bgm, 'assets.bgm');
   if (assetsRaw.waitingImage !== undefined) assets.waitingImage = val.path(assetsRaw.waitingImage, 'assets.waitingImage');
 
-  return {
+  const rig: Rig = {
     camera: { front: camera(val, cam.front, 'camera.front'), back: camera(val, cam.back, 'camera.back') },
     microphone: microphone(val, top.microphone),
     permissions: { camera: permission('camera'), record: permission('record') },
@@ -152,6 +154,13 @@ export function validateRig(data: unknown, file: string): Rig {
     assets,
     network: val.obj(top.network, 'network'),
   };
+  try {
+    validateRigSchema(rig);
+  } catch (err) {
+    if (err instanceof SchemaViolation) val.fail('(top level)', `does not match the driver protocol's Rig schema: ${err.message}`);
+    throw err;
+  }
+  return rig;
 }
 
 /** Reads a rig file (default: bench/rigs/default.yaml). Throws RigError on any bad key or value. */

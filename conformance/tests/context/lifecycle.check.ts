@@ -14,7 +14,7 @@ import { CommandName } from '../../../protocol/rtmp/commands.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { DEFAULT_SILENCE_THRESHOLD_DBFS } from '../../oracles/audio.ts';
 import { identifyPattern, isBlack, readFrameCounter } from '../../oracles/video.ts';
-import { expectAtLeast, expectAtMost, expectEqual, expectTrue, fail } from '../support/expect.ts';
+import { expectAtLeast, expectAtMost, expectEqual, expectEventually, expectTrue, fail } from '../support/expect.ts';
 import { attachFrame, embeddedServer, framesBetween as between, liveTimes, pushAndObserve, PUBLISH_TIMEOUT_MS } from '../support/scenario.ts';
 import { sharedScenario } from '../support/shared.ts';
 import { RETRY_INTERVAL_MS, RETRY_SPACING_TOLERANCE_MS } from '../support/codes.ts';
@@ -22,15 +22,6 @@ import { AUDIO_SLICE_MS, audioDbfsBetween, largestVideoGapMs, medianAudioDbfs } 
 
 /** Time allowed for a change to show at the reader (1 s to take effect + reader latency). */
 const SETTLE_MS = 1500;
-const POLL_MS = 50;
-
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) fail(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
@@ -68,7 +59,7 @@ async function loggingServer(): Promise<{ server: FaultServer; log: ServerLog }>
 async function startPushing(ctx: CheckContext, server: FaultServer, log: ServerLog): Promise<void> {
   await ctx.iut.create({ url: server.url('live', ctx.streamName) }, ctx.rig);
   await ctx.iut.call('start');
-  await until('the server saw the publish and its media', () => server.stats.publishes > 0 && log.media.length > 0, PUBLISH_TIMEOUT_MS);
+  await expectEventually('the server saw the publish and its media', () => server.stats.publishes > 0 && log.media.length > 0, PUBLISH_TIMEOUT_MS);
   await sleep(PUSH_BEFORE_MS);
 }
 
@@ -95,7 +86,7 @@ check(
       await ctx.iut.call('stop');
       const stoppedAt = Date.now();
       const endedAt = () => Math.min(log.unpublishAt ?? Infinity, ...server.attempts().map((a) => a.closedAt ?? Infinity));
-      await until('the server saw the publish end (FCUnpublish/deleteStream or the connection closed) after stop', () => Number.isFinite(endedAt()), UNPUBLISH_WAIT_MS);
+      await expectEventually('the server saw the publish end (FCUnpublish/deleteStream or the connection closed) after stop', () => Number.isFinite(endedAt()), UNPUBLISH_WAIT_MS);
       const unpublishedAt = endedAt();
       ctx.log(`stop replied; the publish ended at the server ${unpublishedAt - stoppedAt} ms later`);
       await sleep(NO_REPUBLISH_MS);
@@ -129,7 +120,7 @@ check(
       await ctx.iut.request('dispose');
       const repliedAt = Date.now();
       const open = () => server.attempts().filter((a) => a.closedAt === undefined).map((a) => a.index);
-      await until(`the server saw every connection closed after the dispose reply (still open: ${JSON.stringify(open())})`, () => open().length === 0, DISPOSE_CLOSE_MS);
+      await expectEventually(`the server saw every connection closed after the dispose reply (still open: ${JSON.stringify(open())})`, () => open().length === 0, DISPOSE_CLOSE_MS);
       const closedAt = Math.max(...server.attempts().map((a) => a.closedAt ?? repliedAt));
       ctx.log(`dispose replied; the last connection closed ${closedAt - repliedAt} ms later`);
     } finally {

@@ -9,7 +9,7 @@
 // (all 300x are retried; vendor defaults 3 retries, 3 s apart).
 import { check, type CheckContext } from '../../check.ts';
 import { FaultServer, type ConnectionAttempt, type FaultScript } from '../../../adapters/server/fault-server.ts';
-import { expectTrue, expectWithin, fail } from '../support/expect.ts';
+import { expectEventually, expectTrue, expectWithin } from '../support/expect.ts';
 import { statusCodes } from '../support/scenario.ts';
 import {
   expectCodeSequence,
@@ -28,7 +28,6 @@ const CODE_LAG_MS = 2_000;
 /** After the last awaited code, extra codes still count for this long. */
 const SETTLE_MS = 500;
 const MID_STREAM_AFTER_MS = 2500;
-const POLL_MS = 50;
 
 interface FaultCase {
   code: 3003 | 3004 | 3005;
@@ -54,14 +53,6 @@ const CASES: FaultCase[] = [
   { code: 3005, story: 'connection reset mid-stream', script: { kind: 'accept-then-reset', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP 读/写失败', reaches: PUBLISH },
 ];
 
-async function until(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) fail(`${what} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
-
 function count(codes: number[], code: number): number {
   return codes.filter((c) => c === code).length;
 }
@@ -79,22 +70,22 @@ async function judgeFault(ctx: CheckContext, c: FaultCase): Promise<void> {
     await ctx.iut.create({ url: server.url('live', ctx.streamName) }, ctx.rig);
     await ctx.iut.call('start');
     const midStream = c.reaches.published;
-    await until('the fault server injected its fault on a first connection', () => server.attempts()[0]?.faultAt !== undefined, FIRST_FAULT_WAIT_MS + (midStream ? MID_STREAM_AFTER_MS : 0));
-    await until(
+    await expectEventually('the fault server injected its fault on a first connection', () => server.attempts()[0]?.faultAt !== undefined, FIRST_FAULT_WAIT_MS + (midStream ? MID_STREAM_AFTER_MS : 0));
+    await expectEventually(
       `the IUT reported ${c.code} and then 1102 for the first attempt (codes so far: ${codes().join(' ')})`,
       () => count(codes(), RECONNECTING) >= 1,
       CODE_LAG_MS,
     );
-    await until(
+    await expectEventually(
       `the server saw the pusher reconnect ${RETRY_INTERVAL_MS} ± ${RETRY_SPACING_TOLERANCE_MS} ms after the fault`,
       () => server.attempts().length >= 2,
       RETRY_INTERVAL_MS + RETRY_SPACING_TOLERANCE_MS + CODE_LAG_MS,
     );
     if (midStream) {
-      await until(`the IUT reported 1002 again once the server accepted the retry's publish (codes: ${codes().join(' ')})`, () => count(codes(), PUBLISHING) >= 2, CODE_LAG_MS + RETRY_SPACING_TOLERANCE_MS);
+      await expectEventually(`the IUT reported 1002 again once the server accepted the retry's publish (codes: ${codes().join(' ')})`, () => count(codes(), PUBLISHING) >= 2, CODE_LAG_MS + RETRY_SPACING_TOLERANCE_MS);
     } else {
-      await until('the fault server injected its fault on the retry', () => server.attempts()[1]?.faultAt !== undefined, CODE_LAG_MS);
-      await until(`the IUT reported ${c.code} and 1102 for the retry (codes: ${codes().join(' ')})`, () => count(codes(), RECONNECTING) >= 2, CODE_LAG_MS);
+      await expectEventually('the fault server injected its fault on the retry', () => server.attempts()[1]?.faultAt !== undefined, CODE_LAG_MS);
+      await expectEventually(`the IUT reported ${c.code} and 1102 for the retry (codes: ${codes().join(' ')})`, () => count(codes(), RECONNECTING) >= 2, CODE_LAG_MS);
     }
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const reported = codes();

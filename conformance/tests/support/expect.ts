@@ -58,6 +58,18 @@ export function expectTrue(what: string, ok: boolean, detail = ''): void {
   if (!ok) fail(`${what}${detail ? `: ${detail}` : ''}`);
 }
 
+/** How often expectEventually looks at its condition. */
+const EVENTUALLY_POLL_MS = 50;
+
+/** Waits until `cond` holds; fails with "<what> within <timeoutMs> ms" when it does not in time. */
+export async function expectEventually(what: string, cond: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) fail(`${what} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, EVENTUALLY_POLL_MS));
+  }
+}
+
 function round(n: number): number {
   return Math.round(n * 100) / 100;
 }

@@ -2,11 +2,13 @@
 // bench received the report (IutEvent.receivedAt). Spec: live-pusher.zh.md 网络状态数据（info）
 // (videoBitrate, audioBitrate, videoFPS, netSpeed); context-api.md netstatus.
 //
-// Packets are placed on the wall clock at their live time: stream time plus the live-edge
-// offset, the smallest (arrival − dts) over the observation. The reader first receives the
-// server's cached GOP in a burst, so raw arrival times would crowd seconds of stream into the
-// first instant; the packets that arrived as soon as they were sent fix the offset instead, and
-// later packets keep their stream spacing (no reader stalls on a loaded machine).
+// Packets are placed on the wall clock two ways, and a report may match either:
+// - live time: stream time plus the live-edge offset, the smallest (arrival − dts) over the
+//   observation. Keeps the stream's own spacing, so a reader that stalls on a loaded machine
+//   does not move bytes between windows.
+// - arrival time, once the reader has caught up with the live edge (the server's cached GOP
+//   comes first in a burst). Follows an encoder that stalls and then bursts, as the IUT's own
+//   count of encoder output does.
 import type { MediaKind, Packet } from '../../oracles/packets.ts';
 
 const BITS_PER_BYTE = 8;
@@ -34,6 +36,28 @@ export interface LivePacket {
 /** Packets on the wall clock, in live-time order. */
 export function livePackets(packets: readonly Packet[], offsetMs: number): LivePacket[] {
   return packets.map((p) => ({ stream: p.stream, size: p.size, liveAtMs: p.dtsMs + offsetMs })).sort((a, b) => a.liveAtMs - b.liveAtMs);
+}
+
+/** Packets placed at their arrival time (those read live only), in arrival order. */
+export function arrivedPackets(packets: readonly Packet[]): LivePacket[] {
+  return packets
+    .filter((p) => p.arrivedAtMs !== undefined && Number.isFinite(p.arrivedAtMs))
+    .map((p) => ({ stream: p.stream, size: p.size, liveAtMs: p.arrivedAtMs! }))
+    .sort((a, b) => a.liveAtMs - b.liveAtMs);
+}
+
+/**
+ * When the reader had caught up with the live edge: the arrival of the first packet that came
+ * within `withinMs` of its live time. Arrival windows from then on are free of the cached-GOP
+ * burst. Null when no packet was read live.
+ */
+export function caughtUpAtMs(packets: readonly Packet[], offsetMs: number, withinMs: number): number | null {
+  let first: number | null = null;
+  for (const p of packets) {
+    if (p.arrivedAtMs === undefined || !Number.isFinite(p.arrivedAtMs)) continue;
+    if (p.arrivedAtMs - p.dtsMs - offsetMs <= withinMs && (first === null || p.arrivedAtMs < first)) first = p.arrivedAtMs;
+  }
+  return first;
 }
 
 /** What the server received in one wall-clock window [fromMs, toMs). */
@@ -94,6 +118,11 @@ export function figureBand(live: readonly LivePacket[], endMs: number, opts: Ban
     max = Math.max(max, v);
   }
   return { min, max };
+}
+
+/** The smallest band holding both. */
+export function unionBand(a: Band, b: Band): Band {
+  return { min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
 }
 
 /** True when `reported` lies within ± ratio of some value of the band, or within ± atLeast of it

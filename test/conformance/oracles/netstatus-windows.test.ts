@@ -3,10 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Packet } from '../../../conformance/oracles/packets.ts';
 import {
+  arrivedPackets,
+  caughtUpAtMs,
   figureBand,
   intervalsMs,
   liveOffsetMs,
   livePackets,
+  unionBand,
   windowFigures,
   withinBand,
 } from '../../../conformance/tests/netstatus/report-windows.ts';
@@ -67,6 +70,25 @@ describe('windowFigures', () => {
 
   it('rejects an empty window', () => {
     expect(() => windowFigures(live, EPOCH, EPOCH)).toThrow(RangeError);
+  });
+});
+
+describe('arrival placement', () => {
+  it('finds when the reader caught up with the live edge (the end of the burst)', () => {
+    const caughtUp = caughtUpAtMs(stream(), EPOCH + LATENCY_MS, 10);
+    expect(caughtUp).toBeGreaterThanOrEqual(EPOCH + BURST_MS + LATENCY_MS);
+    expect(caughtUp).toBeLessThan(EPOCH + BURST_MS + LATENCY_MS + FRAME_MS);
+  });
+
+  it('crowds the burst into its arrival instant, and reads the steady rate after it', () => {
+    const arrived = arrivedPackets(stream());
+    const atBurst = EPOCH + BURST_MS + LATENCY_MS;
+    expect(windowFigures(arrived, atBurst - 100, atBurst + 100).videoKbps).toBeGreaterThan(400 * 5);
+    expect(windowFigures(arrived, atBurst + 2000, atBurst + 4000).videoKbps).toBeCloseTo(400, 0);
+  });
+
+  it('unionBand holds both bands', () => {
+    expect(unionBand({ min: 10, max: 12 }, { min: 11, max: 15 })).toEqual({ min: 10, max: 15 });
   });
 });
 

@@ -3,7 +3,8 @@
 // crop, not a stretch or letterbox), read back from the server on every decoded frame.
 // Spec: live-pusher.zh.md 通用属性 mode / video-width / video-height / aspect / orientation;
 // context-api.md "Presets behind mode".
-import { check } from '../../check.ts';
+import { check, type CheckContext } from '../../check.ts';
+import type { Observation } from '../../oracles/observe.ts';
 import { cropProblem, FIT_MAX_DISTANCE, readFit } from '../../oracles/geometry.ts';
 import type { Transform } from '../../oracles/transform.ts';
 import { identifyPattern, type RgbFrame } from '../../oracles/video.ts';
@@ -35,6 +36,30 @@ const MODES: ModeCase[] = [
 
 const range = ([a, b]: [number, number]) => (a === b ? `${a}` : `${a}..${b}`);
 
+/** Aspect ratio tolerance (encoders round sizes to even numbers). */
+const ASPECT_SLACK = 0.02;
+
+/** What is wrong with a frame that should show the front pattern under `transforms`, centre-cropped. */
+function pictureProblem(frame: RgbFrame, transforms: readonly Transform[]): string | null {
+  const p = identifyPattern(frame);
+  if (p.camera !== 'front' || !p.transform || !transforms.includes(p.transform)) {
+    return `camera ${p.camera ?? 'none'}, transform ${p.transform ?? 'none'} (expected the front pattern, ${transforms.join(' or ')})`;
+  }
+  return cropProblem(readFit(frame, { camera: 'front', transform: p.transform }));
+}
+
+/** Tolerance phrase of the geometry judgement shared by the size checks. */
+const CROP_TOLERANCE = `${EVERY_FRAME_TOLERANCE} shows the pattern upright, unmirrored and centre-cropped (the crop render within ${FIT_MAX_DISTANCE} RGB per block and closer than the stretch and letterbox renders wherever they differ)`;
+
+/** Every frame a centre crop of the upright front pattern; only with the synthetic camera. */
+async function expectCentreCrop(ctx: CheckContext, o: Observation): Promise<void> {
+  if (ctx.rig.camera.front.kind !== 'synthetic') {
+    ctx.log('picture geometry not judged: needs the synthetic camera pattern');
+    return;
+  }
+  await expectEveryFrame(ctx, 'upright centre crop', o.frames, OBSERVE_MS, (f) => pictureProblem(f, ['identity']));
+}
+
 for (const m of MODES) {
   check(
     {
@@ -45,11 +70,11 @@ for (const m of MODES) {
       severity: 'critical',
       spec: `live-pusher.zh.md 通用属性 mode=${m.mode}; context-api.md Presets behind mode (${m.why})`,
       specRows: [`attribute:mode=${m.mode}`],
-      tolerance: `size ${range(m.width)}x${range(m.height)} exact; video bitrate within the preset range ± ${BITRATE_SLACK * 100} %`,
+      tolerance: `size ${range(m.width)}x${range(m.height)} exact; video bitrate within the preset range ± ${BITRATE_SLACK * 100} %; ${CROP_TOLERANCE} (with the synthetic camera)`,
       requires: { attributes: ['mode'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { mode: m.mode }, { framesEveryMs: 1000 });
+      const { observation: o } = await pushAndObserve(ctx, { mode: m.mode }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
       const v = videoStream(o);
       expectTrue(`width ${v.width} in ${range(m.width)}`, v.width >= m.width[0] && v.width <= m.width[1]);
@@ -58,6 +83,7 @@ for (const m of MODES) {
       ctx.log(`video bitrate ${kbps.toFixed(0)} kbps`);
       expectAtMost('video bitrate (kbps)', kbps, m.kbps[1] * (1 + BITRATE_SLACK));
       expectAtLeast('video bitrate (kbps)', kbps, m.kbps[0] * (1 - BITRATE_SLACK));
+      await expectCentreCrop(ctx, o);
     },
   );
 }
@@ -78,28 +104,17 @@ for (const s of SIZES) {
       severity: 'critical',
       spec: `live-pusher.zh.md 通用属性 ${s.feature} (上推的视频流的分辨率; defaults 360x640)`,
       specRows: [`attribute:${s.feature}`],
-      tolerance: SIZE_TOLERANCE,
+      tolerance: `${SIZE_TOLERANCE}; ${CROP_TOLERANCE} (with the synthetic camera)`,
       requires: { attributes: Object.keys(s.attrs).length ? Object.keys(s.attrs) : ['video-width', 'video-height'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, s.attrs, { framesEveryMs: 1000 });
+      const { observation: o } = await pushAndObserve(ctx, s.attrs, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
       const v = videoStream(o);
       expectEqual('decoded size', `${v.width}x${v.height}`, `${s.w}x${s.h}`);
+      await expectCentreCrop(ctx, o);
     },
   );
-}
-
-/** Aspect ratio tolerance (encoders round sizes to even numbers). */
-const ASPECT_SLACK = 0.02;
-
-/** What is wrong with a frame that should show the front pattern under `transforms`, centre-cropped. */
-function pictureProblem(frame: RgbFrame, transforms: readonly Transform[]): string | null {
-  const p = identifyPattern(frame);
-  if (p.camera !== 'front' || !p.transform || !transforms.includes(p.transform)) {
-    return `camera ${p.camera ?? 'none'}, transform ${p.transform ?? 'none'} (expected the front pattern, ${transforms.join(' or ')})`;
-  }
-  return cropProblem(readFit(frame, { camera: 'front', transform: p.transform }));
 }
 
 for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as const) {
@@ -111,7 +126,7 @@ for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as cons
       story: aspect,
       spec: `live-pusher.zh.md 通用属性 aspect (宽高比，可选值有 3:4, 9:16)`,
       specRows: [`attribute:aspect=${aspect}`],
-      tolerance: `height/width within ± ${ASPECT_SLACK * 100} % of the aspect; ${EVERY_FRAME_TOLERANCE} shows the pattern upright, unmirrored and centre-cropped (the crop render within ${FIT_MAX_DISTANCE} RGB per block and closer than the stretch and letterbox renders wherever they differ)`,
+      tolerance: `height/width within ± ${ASPECT_SLACK * 100} % of the aspect; ${CROP_TOLERANCE}`,
       requires: { attributes: ['aspect'] },
     },
     async (ctx) => {
@@ -126,7 +141,7 @@ for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as cons
         Math.abs(ratio - expectedRatio) <= ASPECT_SLACK * expectedRatio,
       );
       if (frame) ctx.log(`fit of the middle frame: ${JSON.stringify(readFit(frame, { camera: 'front' }).distances)}`);
-      await expectEveryFrame(ctx, 'upright centre crop', o.frames, OBSERVE_MS, (f) => pictureProblem(f, ['identity']));
+      await expectCentreCrop(ctx, o);
     },
   );
 }

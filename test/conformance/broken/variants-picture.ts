@@ -61,7 +61,7 @@ export const PICTURE_VARIANTS: BrokenVariant[] = [
     name: 'stretch-aspect',
     what: 'stretches the capture to the encoded size instead of centre-cropping it',
     pusher: { ffmpegArgs: (args) => rewriteGraph(args, (g) => g.replace(CROP_FILTER, '')) },
-    breaks: ['attributes/aspect/3:4'],
+    breaks: ['attributes/aspect/3:4', 'attributes/mode/(QVGA|HVGA)', 'attributes/video-(width|height)/480'],
   },
   {
     name: 'ignore-device-position',

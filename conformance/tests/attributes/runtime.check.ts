@@ -35,12 +35,11 @@ import {
 
 /** Frames a judged stretch must hold at least (frames are sampled every 100 ms). */
 const MIN_FRAMES = 4;
-const BASELINE_MS = 2000;
-const STEP_MS = 2500;
-/** Picture and size steps: frames every 100 ms leave about 7 to judge in the settled 700 ms. */
-const PICTURE_STEP_MS = 2200;
+const BASELINE_MS = 1500;
+/** Frames every 100 ms leave about 7 to judge in the settled 700 ms of a step. */
+const STEP_MS = 2200;
 /** Rate steps are longer: a bitrate needs a longer stretch to settle around its mean. */
-const RATE_STEP_MS = 3500;
+const RATE_STEP_MS = 3000;
 const FPS_TOLERANCE = 0.15;
 const BITRATE_SLACK = 0.25;
 const SAMPLE_RATE_TOLERANCE = 0.1;
@@ -158,7 +157,7 @@ check(
   },
   async (ctx) => {
     needsPattern(ctx);
-    const run = await runSteps(ctx, {}, PICTURE_STEPS.map((s) => s.step), { baselineMs: BASELINE_MS, stepMs: PICTURE_STEP_MS });
+    const run = await runSteps(ctx, {}, PICTURE_STEPS.map((s) => s.step), { baselineMs: BASELINE_MS, stepMs: STEP_MS });
     await attachTimeline(ctx, run, pictureState);
     expectAccepted(run);
     await expectSteps(ctx, run, 'front camera, identity', PICTURE_STEPS.map((s) => s.expect), pictureState);
@@ -200,7 +199,7 @@ check(
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
-    const run = await runSteps(ctx, { mode: 'SD' }, SIZE_STEPS.map((s) => s.step), { baselineMs: BASELINE_MS, stepMs: PICTURE_STEP_MS, sizes: true });
+    const run = await runSteps(ctx, { mode: 'SD' }, SIZE_STEPS.map((s) => s.step), { baselineMs: BASELINE_MS, stepMs: STEP_MS, sizes: true });
     await attachTimeline(ctx, run, (f) => `${f.width}x${f.height} (scaled by the observer)`);
     await ctx.attach('decoded frame sizes', 'application/json', JSON.stringify(run.sizes.map((s) => ({ ptsMs: s.ptsMs, decoded: rel(run, s.at), size: `${s.width}x${s.height}` })), null, 1));
     expectAccepted(run);

@@ -11,7 +11,8 @@ import * as allure from 'allure-js-commons';
 import type { RunnerTestCase } from 'vitest';
 import type { Rig } from '../bench/rig/types.ts';
 import { CAPABILITY_KINDS, isCoreCapability } from './core-capabilities.ts';
-import { conformanceTest } from './fixtures.ts';
+import { conformanceTest, wantsSources } from './fixtures.ts';
+import { driverEnvironment } from '../adapters/sources/driver-env.ts';
 import { IutClient, type IutCapabilities, type IutHello } from './iut-client.ts';
 import type { ConformanceServer } from './server.ts';
 import { VERDICT_LABEL, REASON_LABEL, type CheckArea, type CheckMeta, type CheckTaskMeta } from './task-meta.ts';
@@ -115,7 +116,7 @@ async function recordAttachment(record: CheckTaskMeta, outDir: string, name: str
 }
 
 export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void>): void {
-  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, streamName, workDir, iutSlot }) => {
+  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, sourcesHandle, streamName, workDir, iutSlot }) => {
     const record: CheckTaskMeta = { check: meta, attachments: [] };
     (task as RunnerTestCase).meta.lpbench = record;
     await applyLabels(meta);
@@ -125,14 +126,15 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
     let caught: unknown;
     try {
       if (lpbEnv.rig instanceof Error) throw lpbEnv.rig;
-      const rig = lpbEnv.rig;
       const server = await serverHandle.get();
-      const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), stderrFile: join(workDir, 'driver-stderr.log') });
+      const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), env: driverEnvironment(), stderrFile: join(workDir, 'driver-stderr.log') });
       iutSlot.client = iut;
       const hello = await iut.hello();
       for (const warning of iut.warnings) logLines.push(`${new Date().toISOString()} warning: ${warning}`);
       record.iut = { name: hello.name, version: hello.version, ...(hello.platform ? { platform: hello.platform } : {}), capabilities: hello.capabilities };
       await allure.parameter('IUT', `${hello.name} ${hello.version}`);
+      // The rig as handed to the IUT: with its synthetic sources' urls unless it draws them itself.
+      const rig = wantsSources(hello.name) ? (await sourcesHandle.get()).rig : lpbEnv.rig;
       const missing = missingCapabilities(meta.requires, hello.capabilities);
       if (missing) throw new NotApplicableError(`IUT ${hello.name} ${hello.version} does not claim ${missing}`);
       await body({

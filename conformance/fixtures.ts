@@ -2,7 +2,9 @@
 // fixtures chosen by config"). Worker scope: the environment (IUT command, rig, output folder)
 // and the RTMP server, started lazily once per worker and closed when the worker ends. Test
 // scope: a unique stream name, a temp work folder, and a slot for the test's IUT that is
-// disposed on every path, even when vitest abandons a test on timeout.
+// disposed on every path, even when vitest abandons a test on timeout. Also worker scope: the
+// rig's synthetic sources materialized as live streams any IUT can open (adapters/sources/,
+// docs/driver-protocol.md "Sources"), started on first use and closed when the worker ends.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { loadRig } from '../bench/rig/load.ts';
 import type { Rig } from '../bench/rig/types.ts';
 import { readConformanceEnv } from './env.ts';
 import type { IutClient } from './iut-client.ts';
+import { materializeSources, type MaterializedSources } from '../adapters/sources/materialize.ts';
 import { startConformanceServer, type ConformanceServer } from './server.ts';
 
 const STREAM_SUFFIX_BYTES = 3;
@@ -28,6 +31,33 @@ export interface ServerHandle {
   get(): Promise<ConformanceServer>;
 }
 
+/**
+ * When checks hand the IUT a rig with materialized sources (LPB_SOURCES): 'auto' (default) for
+ * every IUT but the reference pusher (hello name "reference"), which draws them in process;
+ * 'always'; 'never'.
+ */
+export const ENV_SOURCES = 'LPB_SOURCES';
+export const SOURCES_POLICIES = ['auto', 'always', 'never'] as const;
+export type SourcesPolicy = (typeof SOURCES_POLICIES)[number];
+/** The hello name of the IUT that draws the synthetic sources itself. */
+export const IN_PROCESS_SOURCES_IUT = 'reference';
+
+export function sourcesPolicy(env: NodeJS.ProcessEnv = process.env): SourcesPolicy {
+  const v = env[ENV_SOURCES] || 'auto';
+  if (!(SOURCES_POLICIES as readonly string[]).includes(v)) throw new Error(`${ENV_SOURCES}=${v} is not legal; expected one of ${SOURCES_POLICIES.join(', ')}`);
+  return v as SourcesPolicy;
+}
+
+/** Whether an IUT with this hello name gets the materialized sources. */
+export function wantsSources(helloName: string, policy: SourcesPolicy = sourcesPolicy()): boolean {
+  return policy === 'always' || (policy === 'auto' && helloName !== IN_PROCESS_SOURCES_IUT);
+}
+
+/** The worker's materialized sources: started on first use; a failed start is remembered. */
+export interface SourcesHandle {
+  get(): Promise<MaterializedSources>;
+}
+
 /** Holds the test's IUT so the fixture can dispose it whatever happens to the test. */
 export interface IutSlot {
   client: IutClient | undefined;
@@ -36,6 +66,7 @@ export interface IutSlot {
 export interface ConformanceWorkerFixtures {
   lpbEnv: ConformanceWorkerEnv;
   serverHandle: ServerHandle;
+  sourcesHandle: SourcesHandle;
 }
 
 export interface ConformanceTestFixtures {
@@ -73,6 +104,24 @@ export const conformanceTest = base.extend<{ $test: ConformanceTestFixtures; $wo
         get() {
           if (lpbEnv.rig instanceof Error) return Promise.reject(lpbEnv.rig);
           started ??= startConformanceServer(lpbEnv.rig.server);
+          return started;
+        },
+      };
+      await use(handle);
+      if (started) await started.then((s) => s.close()).catch(() => undefined);
+    },
+    { scope: 'worker' },
+  ],
+  sourcesHandle: [
+    async ({ lpbEnv, serverHandle }, use) => {
+      let started: Promise<MaterializedSources> | undefined;
+      const handle: SourcesHandle = {
+        get() {
+          if (lpbEnv.rig instanceof Error) return Promise.reject(lpbEnv.rig);
+          const rig = lpbEnv.rig;
+          started ??= serverHandle.get().then((server) =>
+            materializeSources(rig, { rtmpUrl: (s) => server.rtmpUrl(s), ...(server.embedded ? { waitForPublish: (s, ms) => server.waitForPublish(s, ms) } : {}) }, `w${process.env.VITEST_POOL_ID ?? '0'}-${randomBytes(STREAM_SUFFIX_BYTES).toString('hex')}`),
+          );
           return started;
         },
       };

@@ -1,0 +1,120 @@
+// Materialized rig sources (docs/driver-protocol.md "Sources"): the synthetic camera pattern
+// (adapters/camera/synthetic.ts + pattern.ts, frame counter advancing) and the synthetic
+// microphone tone (adapters/microphone/synthetic.ts) exist only as code inside the bench, so a
+// third-party IUT could not show what the picture and tone checks look for. Here each synthetic
+// source of a rig is played live, paced in real time, by one supervised ffmpeg that publishes it
+// to an RTMP server under a reserved stream name; the rig handed to the driver then says where
+// (rig.camera.front = {kind: 'synthetic', url: 'rtmp://…'}). Camera streams carry video only,
+// the microphone stream audio only. close() stops every publisher, whatever state it is in.
+import { syntheticCamera, type CameraPosition } from '../camera/synthetic.ts';
+import { syntheticMicrophone } from '../microphone/synthetic.ts';
+import { ffmpegPath } from '../ffmpeg.ts';
+import { SupervisedProcess } from '../process/supervised.ts';
+import type { Rig } from '../../bench/rig/types.ts';
+
+/** Frame rate of a materialized camera: the spec's highest fps, so any fps an IUT picks can be
+ *  taken from it without inventing frames (every source frame carries its own counter value). */
+export const SOURCE_FPS = 30;
+/** Keyframe every half second: a reader joining late gets at most that much cached burst. */
+export const SOURCE_GOP_FRAMES = SOURCE_FPS / 2;
+/** Near-lossless H.264, so the pattern's colours and counter cells survive a second encode. */
+export const SOURCE_CRF = 16;
+export const SOURCE_SAMPLE_RATE = 48_000;
+export const SOURCE_AUDIO_BITRATE = '192k';
+/** How long a publisher may take to show progress (its first encoded output). */
+export const SOURCE_START_TIMEOUT_MS = 15_000;
+/** How long close() lets a publisher exit after SIGTERM before SIGKILL. */
+const CLOSE_GRACE_MS = 2_000;
+/** Stream names under which the sources are published start with this (no check uses it). */
+export const SOURCE_STREAM_PREFIX = 'lpb-source-';
+
+/** Where the sources go: the conformance server (or any RTMP server). */
+export interface SourceTarget {
+  /** The url of a stream on the server (publish and read are the same url). */
+  rtmpUrl(stream: string): string;
+  /** Resolves once the server sees the stream published (optional; embedded server only). */
+  waitForPublish?(stream: string, timeoutMs: number): Promise<void>;
+}
+
+export interface MaterializedSources {
+  /** The rig with `url` added to every synthetic source. */
+  rig: Rig;
+  /** Stream name by source ('camera.front', 'camera.back', 'microphone'). */
+  streams: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/** A progress line of ffmpeg's -stats output: its first output has been written. */
+function isProgressLine(line: string): boolean {
+  return /^\s*(frame|size)=/.test(line);
+}
+
+async function cameraArgs(position: CameraPosition, url: string): Promise<string[]> {
+  const camera = syntheticCamera(position);
+  const filter = camera.inputFilter({ fps: SOURCE_FPS });
+  return [
+    ...(await camera.inputArgs({ fps: SOURCE_FPS })),
+    ...(filter ? ['-vf', filter] : []),
+    '-an',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', String(SOURCE_CRF),
+    '-g', String(SOURCE_GOP_FRAMES), '-keyint_min', String(SOURCE_GOP_FRAMES), '-pix_fmt', 'yuv420p',
+    '-f', 'flv', url,
+  ];
+}
+
+async function microphoneArgs(url: string): Promise<string[]> {
+  const mic = syntheticMicrophone();
+  return [...(await mic.inputArgs({ sampleRate: SOURCE_SAMPLE_RATE })), '-vn', '-c:a', 'aac', '-b:a', SOURCE_AUDIO_BITRATE, '-f', 'flv', url];
+}
+
+async function startPublisher(label: string, args: string[]): Promise<SupervisedProcess> {
+  return SupervisedProcess.start({
+    name: `source publisher (${label})`,
+    command: ffmpegPath(),
+    args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', '-stats', ...args],
+    stdin: false,
+    stdoutMode: 'ignore',
+    readyWhen: (line, stream) => stream === 'stderr' && isProgressLine(line),
+    startTimeoutMs: SOURCE_START_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Publishes every synthetic source of `rig` to `target` under `<prefix><tag>-<source>` and
+ * resolves with the rig pointing at them. Non-synthetic sources are left as they are. A failed
+ * start closes what was started and rejects.
+ */
+export async function materializeSources(rig: Rig, target: SourceTarget, tag: string): Promise<MaterializedSources> {
+  const started: SupervisedProcess[] = [];
+  const streams: Record<string, string> = {};
+  const close = async (): Promise<void> => {
+    await Promise.all(started.map((p) => p.close('SIGTERM', CLOSE_GRACE_MS)));
+  };
+  const out: Rig = structuredClone(rig);
+  try {
+    const jobs: Promise<void>[] = [];
+    for (const position of ['front', 'back'] as const) {
+      if (rig.camera[position].kind !== 'synthetic') continue;
+      const stream = `${SOURCE_STREAM_PREFIX}${tag}-camera-${position}`;
+      const url = target.rtmpUrl(stream);
+      streams[`camera.${position}`] = stream;
+      out.camera[position] = { kind: 'synthetic', url };
+      jobs.push(cameraArgs(position, url).then(async (args) => void started.push(await startPublisher(`camera ${position}`, args))));
+    }
+    if (rig.microphone.kind === 'synthetic') {
+      const stream = `${SOURCE_STREAM_PREFIX}${tag}-microphone`;
+      const url = target.rtmpUrl(stream);
+      streams['microphone'] = stream;
+      out.microphone = { kind: 'synthetic', url };
+      jobs.push(microphoneArgs(url).then(async (args) => void started.push(await startPublisher('microphone', args))));
+    }
+    const results = await Promise.allSettled(jobs);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (target.waitForPublish) await Promise.all(Object.values(streams).map((s) => target.waitForPublish!(s, SOURCE_START_TIMEOUT_MS)));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { rig: out, streams, close };
+}

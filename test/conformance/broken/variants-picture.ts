@@ -55,7 +55,13 @@ export const PICTURE_VARIANTS: BrokenVariant[] = [
       ffmpegArgs: (args) =>
         rewriteGraph(args, (g) => g.replace(PICTURE_BRANCH, `${PICTURE_BRANCH}hflip=enable='lt(mod(t,1),${PARTIAL_MIRROR_SHARE})',`)),
     },
-    breaks: ['attributes/(mirror|remote-mirror)/(true|false)', 'attributes/enable-camera/true', 'attributes/aspect/(9:16|3:4)', 'attributes/orientation/(vertical|horizontal)'],
+    breaks: [
+      'attributes/(mirror|remote-mirror)/(true|false)',
+      'attributes/remote-mirror/runtime',
+      'attributes/enable-camera/true',
+      'attributes/aspect/(9:16|3:4)',
+      'attributes/orientation/(vertical|horizontal)',
+    ],
   },
   {
     name: 'stretch-aspect',
@@ -68,6 +74,15 @@ export const PICTURE_VARIANTS: BrokenVariant[] = [
     what: 'ignores device-position at creation (always starts on the front camera)',
     request: rewriteAttrs((attrs) => without(attrs, ['device-position']), true),
     breaks: ['attributes/device-position/back'],
+  },
+  {
+    name: 'device-position-inverted',
+    what: 'opens the other camera than device-position says at creation',
+    request: rewriteAttrs((attrs) => {
+      const p = attrs['device-position'];
+      return p === 'front' || p === 'back' ? { ...attrs, 'device-position': p === 'front' ? 'back' : 'front' } : attrs;
+    }, true),
+    breaks: ['attributes/device-position/(front|back)'],
   },
   {
     name: 'switch-camera-once',

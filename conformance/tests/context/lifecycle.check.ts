@@ -13,9 +13,9 @@ import { decodeMessage } from '../../../protocol/rtmp/messages.ts';
 import { CommandName } from '../../../protocol/rtmp/commands.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { DEFAULT_SILENCE_THRESHOLD_DBFS } from '../../oracles/audio.ts';
-import { identifyPattern, isBlack, readFrameCounter } from '../../oracles/video.ts';
+import { counterDelta, identifyPattern, isBlack, readFrameCounter } from '../../oracles/video.ts';
 import { expectAtLeast, expectAtMost, expectEqual, expectEventually, expectTrue, fail } from '../support/expect.ts';
-import { attachFrame, embeddedServer, framesBetween as between, liveTimes, pushAndObserve, PUBLISH_TIMEOUT_MS } from '../support/scenario.ts';
+import { attachFrame, embeddedServer, liveTimes, pushAndObserve, PUBLISH_TIMEOUT_MS } from '../support/scenario.ts';
 import { sharedScenario } from '../support/shared.ts';
 import { RETRY_INTERVAL_MS, RETRY_SPACING_TOLERANCE_MS } from '../support/codes.ts';
 import { AUDIO_SLICE_MS, audioDbfsBetween, largestVideoGapMs, medianAudioDbfs } from '../support/windows.ts';
@@ -148,14 +148,29 @@ function advancing(frames: RgbFrame[]): boolean {
   return c.length >= 2 && c[c.length - 1] !== c[0];
 }
 
+/** The last readable counter of a window, its live time, and the counter's pace (steps per ms) over the window. */
+function counterPace(w: PauseWindow): { last: number; at: number; perMs: number } | null {
+  const readable = counters(w.frames)
+    .map((c, i) => ({ c, at: w.times[i]! }))
+    .filter((x): x is { c: number; at: number } => x.c !== null);
+  if (readable.length < 2) return null;
+  const first = readable[0]!;
+  const last = readable[readable.length - 1]!;
+  if (last.at <= first.at) return null;
+  return { last: last.c, at: last.at, perMs: counterDelta(first.c, last.c) / (last.at - first.at) };
+}
+
 interface PauseWindow {
   frames: RgbFrame[];
+  /** Live time (wall clock) of each frame. */
+  times: number[];
   /** Median RMS (dBFS) of the window's audio slices; null when none was decoded. */
   audioDbfs: number | null;
   video: { gapMs: number; packets: number };
 }
 
 interface PauseRun {
+  pausedAt: number;
   before: PauseWindow;
   paused: PauseWindow;
   after: PauseWindow;
@@ -187,8 +202,11 @@ async function runPause(ctx: CheckContext): Promise<PauseRun> {
         await ctx.iut.call('resume');
       },
     });
+    const live = liveTimes(o.frames);
+    const inWindow = (from: number, to: number) => o.frames.map((_, i) => i).filter((i) => live[i]! >= from && live[i]! < to);
     const window = (from: number, to: number): PauseWindow => ({
-      frames: between(o.frames, from, to),
+      frames: inWindow(from, to).map((i) => o.frames[i]!),
+      times: inWindow(from, to).map((i) => live[i]!),
       audioDbfs: medianAudioDbfs(o, from, to),
       video: largestVideoGapMs(o, from, to),
     });
@@ -199,13 +217,14 @@ async function runPause(ctx: CheckContext): Promise<PauseRun> {
     const timeline = JSON.stringify(
       {
         resumedAt: resumedAt - pausedAt,
-        frames: liveTimes(o.frames).map((at, i) => ({ at: at - pausedAt, counter: counters([o.frames[i]!])[0], i })),
+        frames: live.map((at, i) => ({ at: at - pausedAt, counter: counters([o.frames[i]!])[0], i })),
         audioLevels,
       },
       null,
       2,
     );
     return {
+      pausedAt,
       before: window(observedFrom, pausedAt),
       paused: window(pausedAt + SETTLE_MS, resumedAt),
       after: window(resumedAt + SETTLE_MS, observedTo),
@@ -243,7 +262,8 @@ check(
     spec: 'context-api.md pause / resume (while paused the stream carries the waiting-image (or last frame)); README "The reference pusher" (audio is silent while paused)',
     specRows: ['method:pause'],
     tolerance:
-      `from ${SETTLE_MS} ms after pause until resume: every frame shows the camera's last picture (the front pattern, not black) with one and the same frame counter; ` +
+      `from ${SETTLE_MS} ms after pause until resume: every frame shows the camera's last picture (the front pattern, not black) with one and the same frame counter, ` +
+      `no older than the last live frame and no newer than the camera's pace allows until ${SETTLE_MS} ms after the pause call; ` +
       `video packets keep coming (no gap over ${PAUSED_MAX_PACKET_GAP_MS} ms of stream time); the median level of its ${AUDIO_SLICE_MS} ms audio slices below ${DEFAULT_SILENCE_THRESHOLD_DBFS} dBFS (the tone above ${TONE_PRESENT_DBFS} dBFS before); the stream stays published`,
     requires: { methods: ['start', 'pause', 'resume'] },
   },
@@ -258,6 +278,14 @@ check(
     expectTrue(`every paused frame shows the camera's last picture (patterns ${JSON.stringify(cameras)})`, cameras.every((c) => c === 'front'));
     const c = counters(s.paused.frames);
     expectTrue(`one still picture while paused: every frame counter readable and equal (${JSON.stringify(c)})`, c.every((x) => x !== null && x === c[0]));
+    const pace = counterPace(s.before);
+    if (!pace) fail('too few readable frame counters before pause to know the last frame');
+    const horizonMs = s.pausedAt + SETTLE_MS - pace.at;
+    const newest = Math.ceil(pace.perMs * horizonMs) + 1;
+    expectTrue(
+      `the still is the last frame: its counter ${c[0]} is ${counterDelta(pace.last, c[0]!)} frames after the last live one (${pace.last}); at most ${newest} (the camera's pace over the ${Math.round(horizonMs)} ms until the pause must have shown)`,
+      counterDelta(pace.last, c[0]!) <= newest,
+    );
     expectAtMost('largest gap between video packets while paused (stream time)', s.paused.video.gapMs, PAUSED_MAX_PACKET_GAP_MS, ' ms');
     if (s.paused.audioDbfs === null) fail(`no ${AUDIO_SLICE_MS} ms of audio decoded while paused to judge`);
     expectAtMost(`median audio level of ${AUDIO_SLICE_MS} ms slices while paused (silence)`, s.paused.audioDbfs, DEFAULT_SILENCE_THRESHOLD_DBFS, ' dBFS');

@@ -37,6 +37,19 @@ function pauseTracker(): { request: (req: Json) => Json; paused: () => boolean }
 }
 
 const dropping = pauseTracker();
+const oldFrame = pauseTracker();
+let firstKeyframe: Uint8Array | undefined;
+
+/** While paused, sends the stream's first keyframe over and over (a still, but not the last frame). */
+function firstFrameWhilePaused(m: OutgoingMedia): OutgoingMedia | null {
+  if (m.kind !== 'video') return m;
+  if (!oldFrame.paused()) {
+    if (m.keyframe && !m.sequenceHeader) firstKeyframe ??= m.body;
+    return m;
+  }
+  if (m.sequenceHeader) return null;
+  return firstKeyframe ? { ...m, body: firstKeyframe, keyframe: true } : m;
+}
 const replaying = pauseTracker();
 const recorded: Uint8Array[] = [];
 let replayed = 0;
@@ -84,6 +97,13 @@ export const LIFECYCLE_VARIANTS: BrokenVariant[] = [
     what: 'while paused sends no video at all (the reader\'s decoder repeats the last frame)',
     request: dropping.request,
     pusher: { media: (m) => (m.kind === 'video' && dropping.paused() ? null : m) },
+    breaks: ['context/pause'],
+  },
+  {
+    name: 'pause-shows-old-frame',
+    what: 'while paused shows the first frame of the push over and over instead of the last one',
+    request: oldFrame.request,
+    pusher: { media: firstFrameWhilePaused },
     breaks: ['context/pause'],
   },
   {

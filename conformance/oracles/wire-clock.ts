@@ -97,22 +97,49 @@ export interface CounterRate {
   unreadable: number;
   /** Distinct counter values among them: the pictures really captured. */
   distinct: number;
-  /** Wall time from the first to the last judged frame's arrival. */
+  /** Wall time from the first to the last new picture's arrival. */
   spanMs: number;
-  /** (distinct - 1) per second of spanMs: captured frames per wall-clock second; null when
-   *  fewer than two distinct values or no span. */
+  /** New pictures per wall-clock second: the least-squares slope of the running count of
+   *  distinct counters over their arrival times (one late or early frame at either end moves
+   *  it far less than a first/last ratio); null with fewer than three or no span. */
   fps: number | null;
 }
 
-/** Captured frames per wall-clock second: distinct counter values among the frames that
- *  arrived at or after fromMs. A repeated picture (duplicated frame) adds nothing. */
+/** Least-squares slope of y over x; null when x does not vary. */
+function slopeOf(points: readonly { x: number; y: number }[]): number | null {
+  const n = points.length;
+  if (n < 2) return null;
+  const mx = points.reduce((s, p) => s + p.x, 0) / n;
+  const my = points.reduce((s, p) => s + p.y, 0) / n;
+  let sxx = 0;
+  let sxy = 0;
+  for (const p of points) {
+    sxx += (p.x - mx) ** 2;
+    sxy += (p.x - mx) * (p.y - my);
+  }
+  return sxx > 0 ? sxy / sxx : null;
+}
+
+const MIN_FIT_POINTS = 3;
+
+/** Captured frames per wall-clock second: the pace at which new counter values arrive among
+ *  the frames that arrived at or after fromMs. A repeated picture (duplicated frame) adds
+ *  nothing. */
 export function counterRate(samples: readonly CounterSample[], fromMs: number): CounterRate {
   const live = samples.filter((s) => Number.isFinite(s.arrivedAtMs) && s.arrivedAtMs >= fromMs).sort((a, b) => a.arrivedAtMs - b.arrivedAtMs);
-  const readable = live.filter((s): s is CounterSample & { counter: number } => s.counter !== null);
-  const distinct = new Set(readable.map((s) => s.counter)).size;
-  const spanMs = readable.length > 1 ? readable[readable.length - 1]!.arrivedAtMs - readable[0]!.arrivedAtMs : 0;
-  const fps = distinct > 1 && spanMs > 0 ? ((distinct - 1) * MS_PER_S) / spanMs : null;
-  return { frames: live.length, unreadable: live.length - readable.length, distinct, spanMs, fps };
+  const seen = new Set<number>();
+  const fresh: { x: number; y: number }[] = [];
+  let unreadable = 0;
+  for (const s of live) {
+    if (s.counter === null) unreadable++;
+    else if (!seen.has(s.counter)) {
+      seen.add(s.counter);
+      fresh.push({ x: s.arrivedAtMs, y: fresh.length });
+    }
+  }
+  const spanMs = fresh.length > 1 ? fresh[fresh.length - 1]!.x - fresh[0]!.x : 0;
+  const slope = fresh.length >= MIN_FIT_POINTS ? slopeOf(fresh) : null;
+  return { frames: live.length, unreadable, distinct: seen.size, spanMs, fps: slope === null ? null : slope * MS_PER_S };
 }
 
 export interface ClockDrift {
@@ -133,17 +160,8 @@ export interface ClockDrift {
  *  span. */
 export function clockDrift(packets: readonly Packet[], stream: MediaKind, settleMs = LIVE_SETTLE_MS): ClockDrift | null {
   const live = livePackets(packets, stream, settleMs);
-  if (live.length < 3) return null;
-  const n = live.length;
-  const mx = live.reduce((s, p) => s + p.arrivedAtMs, 0) / n;
-  const my = live.reduce((s, p) => s + p.dtsMs, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of live) {
-    sxx += (p.arrivedAtMs - mx) ** 2;
-    sxy += (p.arrivedAtMs - mx) * (p.dtsMs - my);
-  }
-  if (!(sxx > 0)) return null;
-  const slope = sxy / sxx;
-  return { packets: n, spanMs: live[n - 1]!.arrivedAtMs - live[0]!.arrivedAtMs, slope, drift: slope - 1 };
+  if (live.length < MIN_FIT_POINTS) return null;
+  const slope = slopeOf(live.map((p) => ({ x: p.arrivedAtMs, y: p.dtsMs })));
+  if (slope === null) return null;
+  return { packets: live.length, spanMs: live[live.length - 1]!.arrivedAtMs - live[0]!.arrivedAtMs, slope, drift: slope - 1 };
 }

@@ -57,7 +57,7 @@ for (const fps of FPS_VALUES) {
       spec: 'live-pusher.zh.md 通用属性 fps (帧率，有效值为 1~30; default 15)',
       specRows: ['attribute:fps'],
       tolerance:
-        `captured frames per wall-clock second (distinct values of the synthetic camera's frame counter, by packet arrival at the reader) within ± ${FPS_TOLERANCE * 100} %; ` +
+        `captured frames per wall-clock second (the least-squares pace at which new values of the synthetic camera's frame counter arrive at the reader) within ± ${FPS_TOLERANCE * 100} %; ` +
         `a repeated picture is no frame; counter unreadable in at most ${MAX_UNREADABLE_COUNTER_SHARE * 100} % of frames; ${LIVE_NOTE}`,
       requires,
     },

@@ -63,7 +63,7 @@ export function measuredCounterRate(o: Observation): CounterRate & { fps: number
     fail(`the synthetic camera's frame counter is unreadable in ${rate.unreadable} of ${rate.frames} live frames (at most ${MAX_UNREADABLE_COUNTER_SHARE * 100} % allowed): the picture is not the camera's`);
   }
   if (rate.fps === null || rate.spanMs < MIN_LIVE_SPAN_MS) {
-    fail(`${rate.distinct} distinct frame counters over ${Math.round(rate.spanMs)} ms of live frames: at least two spanning ${MIN_LIVE_SPAN_MS} ms are needed`);
+    fail(`${rate.distinct} distinct frame counters over ${Math.round(rate.spanMs)} ms of live frames: at least three spanning ${MIN_LIVE_SPAN_MS} ms are needed`);
   }
   return { ...rate, fps: rate.fps };
 }

@@ -131,7 +131,14 @@ describe('counterRate', () => {
     expect(r.fps).toBeCloseTo(10, 5);
   });
 
-  it('is null with fewer than two distinct counters', () => {
+  it('is null with fewer than three distinct counters', () => {
     expect(counterRate(samples(10, 2, () => 7), T0).fps).toBeNull();
+    expect(counterRate(samples(10, 2, (i) => (i < 10 ? 1 : 2)), T0).fps).toBeNull();
+  });
+
+  it('barely moves when the last frame arrives a frame period late (5 fps over 4 s)', () => {
+    const list = samples(5, 4, (i) => i);
+    list[list.length - 1]!.arrivedAtMs += 200;
+    expect(Math.abs(counterRate(list, T0).fps! - 5) / 5).toBeLessThan(0.03);
   });
 });

@@ -34,7 +34,7 @@ function setArg(args: string[], flag: string, value: (old: string) => string): s
   return out;
 }
 
-/** The camera captures at SLOW_CAPTURE of the asked rate (its -framerate input option). */
+/** The camera captures at 1/SLOW_CAPTURE_DIVISOR of the asked rate (its -framerate input option). */
 function slowCapture(args: string[]): string[] {
   return setArg(args, '-framerate', (fps) => `${fps}/${SLOW_CAPTURE_DIVISOR}`);
 }

@@ -27,7 +27,7 @@ const STDERR_TAIL_IN_ERROR = 20;
  * callers. stdout and stderr are separate pipes, so a line the driver wrote to stderr just
  * before its garbage can be read after it; the tail usually says what went wrong.
  */
-const STDERR_SETTLE_MS = 150;
+export const STDERR_SETTLE_MS = 150;
 /** Longest stdout line quoted in an error. */
 const QUOTE_MAX_CHARS = 200;
 

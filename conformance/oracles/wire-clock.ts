@@ -10,6 +10,8 @@ import type { MediaKind, Packet } from './packets.ts';
 
 /** Packets that arrived within this long of the first are the server's cached burst. */
 export const LIVE_SETTLE_MS = 500;
+/** Least wall time between the two points of a pair the median slope uses. */
+export const MIN_PAIR_SPAN_MS = 1_000;
 const BITS_PER_BYTE = 8;
 const BITS_PER_KBIT = 1000;
 const MS_PER_S = 1000;
@@ -99,27 +101,33 @@ export interface CounterRate {
   distinct: number;
   /** Wall time from the first to the last new picture's arrival. */
   spanMs: number;
-  /** New pictures per wall-clock second: the least-squares slope of the running count of
-   *  distinct counters over their arrival times (one late or early frame at either end moves
-   *  it far less than a first/last ratio); null with fewer than three or no span. */
+  /** New pictures per wall-clock second: the median pairwise slope (medianSlope) of the
+   *  running count of distinct counters over their arrival times (a late frame or a stall
+   *  moves it far less than a first/last ratio); null with fewer than three or no pair a
+   *  MIN_PAIR_SPAN_MS apart. */
   fps: number | null;
 }
 
-/** Least-squares slope of y over x; null when x does not vary. */
-function slopeOf(points: readonly { x: number; y: number }[]): number | null {
-  const n = points.length;
-  if (n < 2) return null;
-  const mx = points.reduce((s, p) => s + p.x, 0) / n;
-  const my = points.reduce((s, p) => s + p.y, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (const p of points) {
-    sxx += (p.x - mx) ** 2;
-    sxy += (p.x - mx) * (p.y - my);
+/**
+ * Median slope of y over x across all pairs of points at least MIN_PAIR_SPAN_MS apart in x
+ * (Theil–Sen): a stall followed by a catch-up burst (load on the sender or the reader) bends
+ * only the pairs that start or end inside it, so the median keeps the pace of the rest, while a
+ * pace that is wrong throughout (stretched stamps, repeated frames) moves every pair. Pairs
+ * that far apart keep each slope's share of arrival jitter small. Null with no such pair.
+ */
+function medianSlope(points: readonly { x: number; y: number }[]): number | null {
+  const slopes: number[] = [];
+  for (let i = 0; i < points.length; i++) {
+    for (let j = i + 1; j < points.length; j++) {
+      const dx = points[j]!.x - points[i]!.x;
+      if (Math.abs(dx) >= MIN_PAIR_SPAN_MS) slopes.push((points[j]!.y - points[i]!.y) / dx);
+    }
   }
-  return sxx > 0 ? sxy / sxx : null;
+  if (slopes.length === 0) return null;
+  slopes.sort((a, b) => a - b);
+  const mid = slopes.length >> 1;
+  return slopes.length % 2 ? slopes[mid]! : (slopes[mid - 1]! + slopes[mid]!) / 2;
 }
-
 const MIN_FIT_POINTS = 3;
 
 /** Captured frames per wall-clock second: the pace at which new counter values arrive among
@@ -138,7 +146,7 @@ export function counterRate(samples: readonly CounterSample[], fromMs: number): 
     }
   }
   const spanMs = fresh.length > 1 ? fresh[fresh.length - 1]!.x - fresh[0]!.x : 0;
-  const slope = fresh.length >= MIN_FIT_POINTS ? slopeOf(fresh) : null;
+  const slope = fresh.length >= MIN_FIT_POINTS ? medianSlope(fresh) : null;
   return { frames: live.length, unreadable, distinct: seen.size, spanMs, fps: slope === null ? null : slope * MS_PER_S };
 }
 
@@ -147,7 +155,7 @@ export interface ClockDrift {
   packets: number;
   /** Wall time they span. */
   spanMs: number;
-  /** Least-squares slope of stream time (dts) against arrival time: 1 when the stream's clock
+  /** Median pairwise slope of stream time (dts) against arrival time: 1 when the stream's clock
    *  runs at the wall clock's pace. */
   slope: number;
   /** slope - 1 (0.1: stream time runs 10 % fast). */
@@ -155,13 +163,12 @@ export interface ClockDrift {
 }
 
 /** How fast one track's timestamps advance against the wall clock of their arrival: the
- *  least-squares slope of dts over arrival time of the live packets (robust to per-packet
- *  arrival jitter, unlike first/last ratios). Null with fewer than three live packets or no
- *  span. */
+ *  median pairwise slope (medianSlope) of dts over arrival time of the live packets. Null with
+ *  fewer than three live packets or no pair MIN_PAIR_SPAN_MS apart. */
 export function clockDrift(packets: readonly Packet[], stream: MediaKind, settleMs = LIVE_SETTLE_MS): ClockDrift | null {
   const live = livePackets(packets, stream, settleMs);
   if (live.length < MIN_FIT_POINTS) return null;
-  const slope = slopeOf(live.map((p) => ({ x: p.arrivedAtMs, y: p.dtsMs })));
+  const slope = medianSlope(live.map((p) => ({ x: p.arrivedAtMs, y: p.dtsMs })));
   if (slope === null) return null;
   return { packets: live.length, spanMs: live[live.length - 1]!.arrivedAtMs - live[0]!.arrivedAtMs, slope, drift: slope - 1 };
 }

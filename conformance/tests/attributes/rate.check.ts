@@ -6,7 +6,7 @@
 // max-bitrate (最大码率); context-api.md (bitrate stays within [min-bitrate, max-bitrate]).
 import { check, type CheckContext } from '../../check.ts';
 import type { Packet } from '../../oracles/packets.ts';
-import { LIVE_SETTLE_MS } from '../../oracles/wire-clock.ts';
+import { LIVE_SETTLE_MS, MIN_PAIR_SPAN_MS } from '../../oracles/wire-clock.ts';
 import { expectAtLeast, expectAtMost, expectWithinRatio, fail } from '../support/expect.ts';
 import { pushAndObserve, type PushResult } from '../support/scenario.ts';
 import { sharedScenario } from '../support/shared.ts';
@@ -67,7 +67,7 @@ for (const fps of FPS_VALUES) {
       spec: 'live-pusher.zh.md 通用属性 fps (帧率，有效值为 1~30; default 15)',
       specRows: ['attribute:fps'],
       tolerance:
-        `captured frames per wall-clock second (the least-squares pace at which new values of the synthetic camera's frame counter arrive at the reader) within ± ${FPS_TOLERANCE * 100} %; ` +
+        `captured frames per wall-clock second (the median pace, over pairs ≥ ${MIN_PAIR_SPAN_MS} ms apart, at which new values of the synthetic camera's frame counter arrive at the reader) within ± ${FPS_TOLERANCE * 100} %; ` +
         `a repeated picture is no frame; counter unreadable in at most ${MAX_UNREADABLE_COUNTER_SHARE * 100} % of frames; ${LIVE_NOTE}`,
       requires,
     },
@@ -89,7 +89,7 @@ for (const fps of FPS_VALUES) {
       severity: 'critical',
       spec: 'live-pusher.zh.md 通用属性 fps (帧率，有效值为 1~30): frames per second of real time, so the stream timestamps advance with the wall clock',
       specRows: ['attribute:fps'],
-      tolerance: `least-squares slope of video (and audio) timestamps over packet arrival time within 1 ± ${MAX_CLOCK_DRIFT * 100} %; ${LIVE_NOTE}`,
+      tolerance: `median slope of video (and audio) timestamps over packet arrival time, over packet pairs ≥ ${MIN_PAIR_SPAN_MS} ms apart (a passing stall and catch-up bend few pairs), within 1 ± ${MAX_CLOCK_DRIFT * 100} %; ${LIVE_NOTE}`,
       requires,
     },
     async (ctx) => {

@@ -102,6 +102,12 @@ describe('clockDrift', () => {
     expect(d.packets).toBe(livePackets(packets, 'video').length);
   });
 
+  it('keeps the pace through a passing 400 ms stall and catch-up burst', () => {
+    const stall = (i: number) => (i >= 45 && i < 57 ? 400 - (i - 45) * 33.3 : 0);
+    const d = clockDrift(stream({ fps: 30, seconds: 4.5, bytes: 100, jitter: stall }), 'video')!;
+    expect(Math.abs(d.drift)).toBeLessThan(0.02);
+  });
+
   it('measures stretched (x1.1), compressed (x0.9) and half-rate (x0.5) stream time', () => {
     for (const clock of [1.1, 0.9, 0.5]) {
       expect(clockDrift(stream({ fps: 15, seconds: 4, bytes: 100, clock }), 'video')!.slope).toBeCloseTo(clock, 3);
@@ -134,6 +140,12 @@ describe('counterRate', () => {
   it('is null with fewer than three distinct counters', () => {
     expect(counterRate(samples(10, 2, () => 7), T0).fps).toBeNull();
     expect(counterRate(samples(10, 2, (i) => (i < 10 ? 1 : 2)), T0).fps).toBeNull();
+  });
+
+  it('keeps the pace through a passing stall and catch-up burst', () => {
+    const list = samples(30, 4.5, (i) => i);
+    for (let i = 45; i < 57; i++) list[i]!.arrivedAtMs += 400 - (i - 45) * 33.3;
+    expect(Math.abs(counterRate(list, T0).fps! - 30) / 30).toBeLessThan(0.02);
   });
 
   it('barely moves when the last frame arrives a frame period late (5 fps over 4 s)', () => {

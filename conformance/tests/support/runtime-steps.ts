@@ -20,9 +20,11 @@ export const RUNTIME_LIMIT_MS = 1500;
 export const AAC_FRAME_SAMPLES = 1024;
 /** Decoded frames sampled this often (ms of stream time). */
 const FRAMES_EVERY_MS = 100;
-/** Extra observation after the last step's window, so its last frames are read. */
-const TAIL_MS = 400;
+/** Extra observation after the last step's window, so its last frames are read even when
+ *  the steps ran late. */
+const TAIL_MS = 1000;
 const MS_PER_S = 1000;
+const BITS_PER_BYTE = 8;
 
 export type RuntimeStep =
   | { name: string; update: Record<string, unknown> }
@@ -61,8 +63,9 @@ export interface StepsOptions {
 
 /**
  * An upper bound of when each frame was live at the server. A frame's arrival at the reader
- * (its packet's arrival when the observer knows it, else the decoded frame's) bounds it, and so does any later frame's arrival less the stream time between them: a live
- * source cannot send a frame ahead of its capture time. Taking the smallest bound removes the
+ * (its packet's arrival when the observer knows it, else the decoded frame's) bounds it, and
+ * so does any later frame's arrival less the stream time between them: a live source cannot
+ * send a frame ahead of its capture time. Taking the smallest bound removes the
  * reader's burst of cached frames and its decode delay, and unlike one global offset it stays
  * right when the stream's timestamps fall behind the wall clock (an encoder restart).
  */
@@ -125,10 +128,13 @@ export async function runSteps(ctx: CheckContext, attrs: Record<string, unknown>
       audio: opts.audio ?? false,
       during: async (from) => {
         if (opts.sizes) sizeWatch = await watchFrameSizes(ctx.streamUrl);
+        // Each step waits a full stepMs after the previous one was sent, so a late timer on a
+        // loaded machine never shortens the stretch a step is judged on.
+        let due = from + opts.baselineMs;
         for (const [i, step] of steps.entries()) {
-          const due = from + opts.baselineMs + i * opts.stepMs;
           await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
           const at = Date.now();
+          due = at + opts.stepMs;
           let refused: string | null = null;
           try {
             if ('update' in step) await ctx.iut.update(step.update);
@@ -172,23 +178,31 @@ export function framesIn(run: RuntimeRun, w: { from: number; to: number }): RgbF
   return run.observation.frames.filter((_, i) => run.frameTimes[i]! >= w.from && run.frameTimes[i]! < w.to);
 }
 
-/** The real decoded sizes (StepsOptions.sizes) of the frames whose live time is in the window,
- *  placed on the wall clock through their presentation time. */
+/** Wall time of a stream timestamp: the arrival of the packets from that time on, or (when the
+ *  observer logged no arrivals) the live time of the first decoded frame from that time on. */
+function timeOfPts(run: RuntimeRun, video: readonly Packet[], ptsMs: number): number {
+  const arrived = arrivalOfPts(video, ptsMs);
+  if (Number.isFinite(arrived)) return arrived;
+  const i = run.observation.frames.findIndex((f) => f.ptsMs >= ptsMs);
+  return i < 0 ? Number.NaN : run.frameTimes[i]!;
+}
+
+/** The real decoded sizes (StepsOptions.sizes) of the frames live in the window. */
 export function sizesIn(run: RuntimeRun, w: { from: number; to: number }): FrameSize[] {
   const video = run.observation.packets.filter((p) => p.stream === 'video');
   return run.sizes.filter((s) => {
-    const arrived = arrivalOfPts(video, s.ptsMs);
-    const at = Number.isFinite(arrived) ? arrived : s.at;
+    const at = timeOfPts(run, video, s.ptsMs);
     return at >= w.from && at < w.to;
   });
 }
 
+/** The packets of one kind that reached the reader in the window. */
 export function packetsIn(run: RuntimeRun, kind: Packet['stream'], w: { from: number; to: number }): Packet[] {
   const video = run.observation.packets.filter((p) => p.stream === 'video');
   return run.observation.packets
     .filter((p) => p.stream === kind)
     .filter((p) => {
-      const at = p.arrivedAtMs ?? arrivalOfPts(video, p.ptsMs);
+      const at = p.arrivedAtMs ?? timeOfPts(run, video, p.ptsMs);
       return at >= w.from && at < w.to;
     });
 }
@@ -208,7 +222,8 @@ export function windowKbps(packets: readonly Packet[]): number | null {
   const span = sorted[sorted.length - 1]!.dtsMs - sorted[0]!.dtsMs;
   if (!(span > 0)) return null;
   const bytes = sorted.slice(0, -1).reduce((s, p) => s + p.size, 0);
-  return (bytes * 8) / span;
+  // bits per millisecond are kbit/s.
+  return (bytes * BITS_PER_BYTE) / span;
 }
 
 /**

@@ -149,7 +149,10 @@ export function readHello(result: unknown): ValidHello {
 
 /** The hello result as IutHello (see readHello); throws IutBrokenError. */
 export function parseHello(result: unknown): IutHello {
-  const { hello } = readHello(result);
+  return toIutHello(readHello(result).hello);
+}
+
+function toIutHello(hello: ValidHello['hello']): IutHello {
   return {
     name: hello.name,
     version: hello.version,
@@ -252,8 +255,8 @@ export class IutClient {
       throw err;
     }
     try {
-      this.helloInfo = parseHello(result);
-      const { protocolVersion, warnings } = readHello(result);
+      const { hello, protocolVersion, warnings } = readHello(result);
+      this.helloInfo = toIutHello(hello);
       this.spokenVersion = protocolVersion;
       this.warningList.push(...warnings);
     } catch (err) {

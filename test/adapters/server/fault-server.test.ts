@@ -404,7 +404,8 @@ describe('FaultServer replies (raw protocol/rtmp client)', () => {
       expect(a.faultAt).toBeGreaterThanOrEqual(a.publishedAt!);
       expect(a.closedAt).toBeGreaterThanOrEqual(a.faultAt!);
     }
-    expect(log[1]!.openedAt).toBeGreaterThanOrEqual(log[0]!.closedAt!);
+    // The server's own close event may come after the client already reconnected: only the opens are ordered.
+    expect(log[1]!.openedAt).toBeGreaterThanOrEqual(log[0]!.faultAt!);
   });
 
   it('attempts() leaves publish, fault and close unset on a connection that is still open and idle', async () => {

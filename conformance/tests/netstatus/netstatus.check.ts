@@ -1,9 +1,10 @@
 // Each netstatus field against what the server received, report by report, in several push
 // configurations (size, fps, bitrate, audio rate, microphone off, a runtime update), so a
-// netstatus that repeats the configuration or stops measuring fails where the stream differs. One push per
-// configuration is shared by its field checks (support/shared.ts). A report speaks for the 2 s
-// before the bench received it (IutEvent.receivedAt, never the IUT's own ts); the server's
-// figures for that window come from packet live times (report-windows.ts).
+// netstatus that repeats the configuration or stops measuring fails where the stream differs.
+// One push per configuration is shared by its field checks (support/shared.ts). A report
+// speaks for the 2 s before the bench received it (IutEvent.receivedAt, never the IUT's own
+// ts); the server's figures for that window come from packet live or arrival times
+// (report-windows.ts).
 // Spec: live-pusher.zh.md 网络状态数据（info）, bindnetstatus; context-api.md netstatus.
 import { check, type CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';

@@ -6,6 +6,7 @@
 // max-bitrate (最大码率); context-api.md (bitrate stays within [min-bitrate, max-bitrate]).
 import { check, type CheckContext } from '../../check.ts';
 import type { Packet } from '../../oracles/packets.ts';
+import { readFrameCounter } from '../../oracles/video.ts';
 import { LIVE_SETTLE_MS, MIN_PAIR_SPAN_MS } from '../../oracles/wire-clock.ts';
 import { expectAtLeast, expectAtMost, expectWithinRatio, fail } from '../support/expect.ts';
 import { pushAndObserve, type PushResult } from '../support/scenario.ts';
@@ -74,6 +75,9 @@ for (const fps of FPS_VALUES) {
     async (ctx) => {
       synthetic(ctx);
       const { observation: o } = await push(ctx);
+      const first = Math.min(...o.frames.map((f) => f.arrivedAtMs ?? Number.POSITIVE_INFINITY));
+      const rows = o.frames.map((f) => [f.arrivedAtMs === undefined ? '' : Math.round(f.arrivedAtMs - first), f.ptsMs, readFrameCounter(f) ?? ''].join(','));
+      await ctx.attach('decoded frame counters (csv)', 'text/csv', ['arrived_ms,pts_ms,counter', ...rows].join('\n'));
       const rate = measuredCounterRate(o);
       ctx.log(`${rate.distinct} distinct counters in ${rate.frames} live frames (${rate.unreadable} unreadable) over ${Math.round(rate.spanMs)} ms: ${rate.fps.toFixed(2)} captured fps`);
       expectWithinRatio('captured frames per wall-clock second (fps)', rate.fps, fps, FPS_TOLERANCE);

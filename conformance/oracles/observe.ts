@@ -1,4 +1,4 @@
-// The stream observer (DESIGN.md "Oracles: judge what reached the server"): pulls a live
+// The stream observer (judge what reached the server, never the IUT's claims): pulls a live
 // stream from the RTMP server with ffmpeg only — independent of the project's protocol code —
 // over ONE server connection. The puller remuxes (-c copy -copyts) to FLV on its stdout;
 // Node tees those bytes into ffprobe (streams + every packet, as JSON) and into a decoding
@@ -9,6 +9,7 @@
 // byte offset, Date.now()) per chunk it reads; ffprobe reports each packet's byte `pos` in that
 // same byte stream, so every packet gets the wall time its last byte reached us (arrivedAtMs),
 // and every decoded frame the arrival time of its packet.
+// Spec: the truth behind every attribute check (live-pusher.zh.md 通用属性, context-api.md).
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

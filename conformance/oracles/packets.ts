@@ -1,6 +1,8 @@
-// Packet-level oracles (DESIGN.md "Oracles" table): fps and videoGOP from packet timestamps
-// and keyframe flags, bitrates (min/max-bitrate, videoBitrate, audioBitrate, netSpeed) from
-// bytes over stream time, timestamp sanity.
+// Packet-level oracles on the stream's own timestamps: fps and videoGOP from packet timestamps
+// and keyframe flags, bitrates (videoBitrate, audioBitrate, netSpeed) from bytes over stream
+// time, timestamp sanity. These take the IUT's timestamps at their word; rates judged against
+// the wall clock of arrival (fps, min-bitrate, max-bitrate) are in wire-clock.ts.
+// Spec: live-pusher.zh.md 通用属性 fps, min-bitrate, max-bitrate; netstatus (videoGOP, bitrates).
 export type MediaKind = 'video' | 'audio';
 
 export interface Packet {

@@ -18,8 +18,11 @@ const CAPABILITIES = {
   events: ['statechange', 'netstatus', 'error'],
 };
 const FFMPEG = process.env.FFMPEG_PATH || 'ffmpeg';
-/** Encoded size and bitrate range (kbps) per mode (context-api.md's vendor table; RTC is the default). */
+/** Encoded size and bitrate range (kbps) per mode (context-api.md's vendor table; QVGA and HVGA
+ *  are quarter and half VGA held portrait; RTC is the default). */
 const MODES = {
+  QVGA: { width: 240, height: 320, minKbps: 150, maxKbps: 400 },
+  HVGA: { width: 320, height: 480, minKbps: 200, maxKbps: 530 },
   SD: { width: 360, height: 640, minKbps: 300, maxKbps: 800 },
   HD: { width: 540, height: 960, minKbps: 600, maxKbps: 1500 },
   FHD: { width: 720, height: 1280, minKbps: 600, maxKbps: 1800 },
@@ -30,6 +33,8 @@ const FPS_MAX = 30;
 const AUDIO_KBPS = 64;
 const AUDIO_RATE = 44100;
 const GOP_SECONDS = 2;
+/** Rate-control buffer, in seconds of max-bitrate: a keyframe cannot burst more than this over it. */
+const VBV_SECONDS = 0.1;
 const NETSTATUS_INTERVAL_MS = 2000;
 const STOP_GRACE_MS = 2000;
 /** How long ffmpeg probes a live source before it starts (µs). */
@@ -93,15 +98,18 @@ function ffmpegArgs(s) {
   const audioOn = s['enable-mic'] && !s.muted;
   const mic = audioOn ? sourceInput(rig.microphone) : ['-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_RATE}:cl=mono`];
   if (!mic) throw new Fail('start:fail the rig has no microphone this driver can open (needs microphone.url or a file source)', 10002);
-  // Landscape turns the portrait picture a quarter clockwise; then scale to the encoded size.
+  // Landscape turns the portrait picture a quarter clockwise; then scale to cover the encoded
+  // size and crop the centre (a 3:4 mode shows the middle of the 9:16 camera, never a stretch).
   // A live stream joined midway starts at its own clock: both tracks restart at 0 (setpts) so
   // they line up and no frames are invented to fill the time before the join.
-  const video = ['setpts=PTS-STARTPTS', `fps=${s.fps}`, ...(s.orientation === 'horizontal' ? ['transpose=clock'] : []), `scale=${s.width}:${s.height}`, 'format=yuv420p'].join(',');
+  const video = ['setpts=PTS-STARTPTS', `fps=${s.fps}`, ...(s.orientation === 'horizontal' ? ['transpose=clock'] : []), `scale=${s.width}:${s.height}:force_original_aspect_ratio=increase`, `crop=${s.width}:${s.height}`, 'format=yuv420p'].join(',');
   return [
     '-hide_banner', '-loglevel', 'info', '-progress', 'pipe:1', '-nostats',
     ...camera, ...mic,
     '-filter_complex', `[0:v]${video}[v];[1:a]asetpts=PTS-STARTPTS[a]`, '-map', '[v]', '-map', '[a]',
-    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-b:v', `${s.kbps}k`, '-maxrate', `${s.kbps}k`, '-bufsize', `${s.kbps}k`,
+    // Constant bitrate at max-bitrate, padded with filler so a still picture does not fall below it.
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-x264-params', 'nal-hrd=cbr',
+    '-b:v', `${s.kbps}k`, '-minrate', `${s.kbps}k`, '-maxrate', `${s.kbps}k`, '-bufsize', `${Math.round(s.kbps * VBV_SECONDS)}k`,
     '-g', String(s.fps * GOP_SECONDS), '-c:a', 'aac', '-b:a', `${AUDIO_KBPS}k`, '-ar', String(AUDIO_RATE), '-ac', '1',
     '-f', 'flv', s.url,
   ];

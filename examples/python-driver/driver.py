@@ -26,8 +26,11 @@ CAPABILITIES = {
     "events": ["statechange", "netstatus", "error"],
 }
 FFMPEG = os.environ.get("FFMPEG_PATH") or "ffmpeg"
-# Encoded size and bitrate range (kbps) per mode (context-api.md's vendor table; RTC is the default).
+# Encoded size and bitrate range (kbps) per mode (context-api.md's vendor table; QVGA and HVGA are
+# quarter and half VGA held portrait; RTC is the default).
 MODES = {
+    "QVGA": {"width": 240, "height": 320, "min_kbps": 150, "max_kbps": 400},
+    "HVGA": {"width": 320, "height": 480, "min_kbps": 200, "max_kbps": 530},
     "SD": {"width": 360, "height": 640, "min_kbps": 300, "max_kbps": 800},
     "HD": {"width": 540, "height": 960, "min_kbps": 600, "max_kbps": 1500},
     "FHD": {"width": 720, "height": 1280, "min_kbps": 600, "max_kbps": 1800},
@@ -39,6 +42,7 @@ FPS_MAX = 30
 AUDIO_KBPS = 64
 AUDIO_RATE = 44100
 GOP_SECONDS = 2
+VBV_SECONDS = 0.1  # rate-control buffer in seconds of max-bitrate: a keyframe cannot burst more
 NETSTATUS_INTERVAL_S = 2.0
 STOP_GRACE_S = 2.0
 PROBE_US = 500000  # how long ffmpeg probes a live source before it starts
@@ -145,17 +149,21 @@ class Push:
         if mic is None:
             raise Fail("start:fail the rig has no microphone this driver can open (needs microphone.url or a file source)", 10002)
         # A live stream joined midway starts at its own clock: both tracks restart at 0. Landscape
-        # turns the portrait picture a quarter clockwise; then scale to the encoded size.
+        # turns the portrait picture a quarter clockwise; then scale to cover the encoded size and
+        # crop the centre (a 3:4 mode shows the middle of the 9:16 camera, never a stretch).
         video = ["setpts=PTS-STARTPTS", "fps=%d" % s["fps"]]
         if s["orientation"] == "horizontal":
             video.append("transpose=clock")
-        video += ["scale=%d:%d" % (s["width"], s["height"]), "format=yuv420p"]
+        video += ["scale=%d:%d:force_original_aspect_ratio=increase" % (s["width"], s["height"]),
+                  "crop=%d:%d" % (s["width"], s["height"]), "format=yuv420p"]
         kbps = "%dk" % s["kbps"]
         return (["-hide_banner", "-loglevel", "info", "-progress", "pipe:1", "-nostats"] + camera + mic +
                 ["-filter_complex", "[0:v]%s[v];[1:a]asetpts=PTS-STARTPTS[a]" % ",".join(video),
                  "-map", "[v]", "-map", "[a]",
-                 "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
-                 "-b:v", kbps, "-maxrate", kbps, "-bufsize", kbps, "-g", str(s["fps"] * GOP_SECONDS),
+                 # Constant bitrate at max-bitrate, padded so a still picture does not fall below it.
+                 "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-x264-params", "nal-hrd=cbr",
+                 "-b:v", kbps, "-minrate", kbps, "-maxrate", kbps,
+                 "-bufsize", "%dk" % round(s["kbps"] * VBV_SECONDS), "-g", str(s["fps"] * GOP_SECONDS),
                  "-c:a", "aac", "-b:a", "%dk" % AUDIO_KBPS, "-ar", str(AUDIO_RATE), "-ac", "1",
                  "-f", "flv", s["url"]])
 

@@ -42,13 +42,19 @@ export interface FrameSizeWatch {
   stop(): Promise<FrameSize[]>;
 }
 
-export async function watchFrameSizes(url: string): Promise<FrameSizeWatch> {
+async function startReader(input: string): Promise<{ proc: SupervisedProcess; sizes: FrameSize[] }> {
   const sizes: FrameSize[] = [];
-  const proc = await SupervisedProcess.start({ name: 'ffmpeg frame size reader', command: ffmpegPath(), args: frameSizeArgs(url), stdin: false, stdoutMode: 'ignore' });
+  const proc = await SupervisedProcess.start({ name: 'ffmpeg frame size reader', command: ffmpegPath(), args: frameSizeArgs(input), stdin: false, stdoutMode: 'ignore' });
   proc.on('stderr-line', (line: string) => {
     const s = parseShowinfoSize(line);
     if (s) sizes.push(s);
   });
+  return { proc, sizes };
+}
+
+/** Starts reading a live stream's frame sizes. */
+export async function watchFrameSizes(url: string): Promise<FrameSizeWatch> {
+  const { proc, sizes } = await startReader(url);
   return {
     async stop() {
       await proc.close();
@@ -59,12 +65,11 @@ export async function watchFrameSizes(url: string): Promise<FrameSizeWatch> {
 
 /** Decodes a whole file (or any finite input) and returns every frame's size. */
 export async function readFrameSizes(input: string): Promise<FrameSize[]> {
-  const sizes: FrameSize[] = [];
-  const proc = await SupervisedProcess.start({ name: 'ffmpeg frame size reader', command: ffmpegPath(), args: frameSizeArgs(input), stdin: false, stdoutMode: 'ignore' });
-  proc.on('stderr-line', (line: string) => {
-    const s = parseShowinfoSize(line);
-    if (s) sizes.push(s);
-  });
-  await proc.waitExit();
+  const { proc, sizes } = await startReader(input);
+  try {
+    await proc.waitExit();
+  } finally {
+    await proc.close();
+  }
   return sizes;
 }

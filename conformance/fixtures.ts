@@ -125,7 +125,14 @@ export const conformanceTest = base.extend<{ $test: ConformanceTestFixtures; $wo
           return started;
         },
       };
-      await use(handle);
+      await use({
+        // A source that died makes every later check that needs it broken, with its stderr.
+        get: () => handle.get().then((s) => {
+          const died = s.failure();
+          if (died) throw died;
+          return s;
+        }),
+      });
       if (started) await started.then((s) => s.close()).catch(() => undefined);
     },
     { scope: 'worker' },

@@ -41,6 +41,8 @@ export interface MaterializedSources {
   rig: Rig;
   /** Stream name by source ('camera.front', 'camera.back', 'microphone'). */
   streams: Record<string, string>;
+  /** The first publisher that died after its start (ProcessDiedError, with its stderr), if any. */
+  failure(): Error | undefined;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ async function startPublisher(label: string, args: string[]): Promise<Supervised
 export async function materializeSources(rig: Rig, target: SourceTarget, tag: string): Promise<MaterializedSources> {
   const started: SupervisedProcess[] = [];
   const streams: Record<string, string> = {};
+  let died: Error | undefined;
   const close = async (): Promise<void> => {
     await Promise.all(started.map((p) => p.close('SIGTERM', CLOSE_GRACE_MS)));
   };
@@ -116,5 +119,6 @@ export async function materializeSources(rig: Rig, target: SourceTarget, tag: st
     await close();
     throw err;
   }
-  return { rig: out, streams, close };
+  for (const p of started) p.on('died', (err: Error) => (died ??= err));
+  return { rig: out, streams, failure: () => died, close };
 }

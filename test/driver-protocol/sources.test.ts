@@ -51,6 +51,7 @@ describe('materializeSources', () => {
     expect(sources.rig.camera.front).toEqual({ kind: 'synthetic', url: server.rtmpUrl(APP, sources.streams['camera.front']!) });
     expect(() => validateRig(sources.rig)).not.toThrow();
     expect(server.activeStreams()).toHaveLength(3);
+    expect(sources.failure()).toBeUndefined();
   });
 
   it.each(['front', 'back'] as const)('the %s camera url carries its pattern with the counter advancing at the source rate', async (position) => {

@@ -5,7 +5,14 @@
 // source of a rig is played live, paced in real time, by one supervised ffmpeg that publishes it
 // to an RTMP server under a reserved stream name; the rig handed to the driver then says where
 // (rig.camera.front = {kind: 'synthetic', url: 'rtmp://…'}). Camera streams carry video only,
-// the microphone stream audio only. close() stops every publisher, whatever state it is in.
+// the microphone stream audio only. The tone is also written as a WAV file that loops without a
+// seam (rig.microphone.file), for fake devices that read files. close() stops every publisher,
+// whatever state it is in, and removes the file.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { syntheticCamera, type CameraPosition } from '../camera/synthetic.ts';
 import { syntheticMicrophone } from '../microphone/synthetic.ts';
 import { ffmpegPath } from '../ffmpeg.ts';
@@ -25,6 +32,9 @@ export const SOURCE_AUDIO_BITRATE = '192k';
 export const SOURCE_START_TIMEOUT_MS = 15_000;
 /** How long close() lets a publisher exit after SIGTERM before SIGKILL. */
 const CLOSE_GRACE_MS = 2_000;
+/** Length of the tone file: a whole number of on/off periods and of sine cycles, so it loops cleanly. */
+export const TONE_FILE_SECONDS = 10;
+const TONE_FILE_SAMPLE_FORMAT = 'pcm_s16le';
 /** Stream names under which the sources are published start with this (no check uses it). */
 export const SOURCE_STREAM_PREFIX = 'lpb-source-';
 
@@ -69,6 +79,13 @@ async function microphoneArgs(url: string): Promise<string[]> {
   return [...(await mic.inputArgs({ sampleRate: SOURCE_SAMPLE_RATE })), '-vn', '-c:a', 'aac', '-b:a', SOURCE_AUDIO_BITRATE, '-f', 'flv', url];
 }
 
+/** Writes TONE_FILE_SECONDS of the tone as a WAV file. */
+async function writeToneFile(path: string): Promise<void> {
+  const mic = syntheticMicrophone();
+  const input = (await mic.inputArgs({ sampleRate: SOURCE_SAMPLE_RATE })).filter((a) => a !== '-re');
+  await promisify(execFile)(ffmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input, '-t', String(TONE_FILE_SECONDS), '-c:a', TONE_FILE_SAMPLE_FORMAT, '-y', path]);
+}
+
 async function startPublisher(label: string, args: string[]): Promise<SupervisedProcess> {
   return SupervisedProcess.start({
     name: `source publisher (${label})`,
@@ -90,8 +107,10 @@ export async function materializeSources(rig: Rig, target: SourceTarget, tag: st
   const started: SupervisedProcess[] = [];
   const streams: Record<string, string> = {};
   let died: Error | undefined;
+  let fileDir: string | undefined;
   const close = async (): Promise<void> => {
     await Promise.all(started.map((p) => p.close('SIGTERM', CLOSE_GRACE_MS)));
+    if (fileDir) await rm(fileDir, { recursive: true, force: true });
   };
   const out: Rig = structuredClone(rig);
   try {
@@ -108,8 +127,11 @@ export async function materializeSources(rig: Rig, target: SourceTarget, tag: st
       const stream = `${SOURCE_STREAM_PREFIX}${tag}-microphone`;
       const url = target.rtmpUrl(stream);
       streams['microphone'] = stream;
-      out.microphone = { kind: 'synthetic', url };
+      fileDir = await mkdtemp(join(tmpdir(), SOURCE_STREAM_PREFIX));
+      const file = join(fileDir, `${stream}.wav`);
+      out.microphone = { kind: 'synthetic', url, file };
       jobs.push(microphoneArgs(url).then(async (args) => void started.push(await startPublisher('microphone', args))));
+      jobs.push(writeToneFile(file));
     }
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -2,7 +2,7 @@
 // default rig's synthetic cameras and microphone are published to an embedded RTMP server; a
 // reader of each url gets the right pattern (front / back colours, upright), the frame counter
 // advancing about one per frame at 30 fps, and the 1000 Hz tone; close() ends every publisher.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { loadRig } from '../../bench/rig/load.ts';
 import { EmbeddedServer } from '../../adapters/server/embedded.ts';
 import { liveProcessCount } from '../../adapters/process/supervised.ts';
 import { DEFAULT_TONE } from '../../adapters/microphone/synthetic.ts';
-import { materializeSources, SOURCE_FPS, SOURCE_STREAM_PREFIX, type MaterializedSources } from '../../adapters/sources/materialize.ts';
+import { materializeSources, SOURCE_FPS, SOURCE_SAMPLE_RATE, SOURCE_STREAM_PREFIX, TONE_FILE_SECONDS, type MaterializedSources } from '../../adapters/sources/materialize.ts';
 import { observeStream } from '../../conformance/oracles/observe.ts';
 import { counterDelta, identifyPattern, readFrameCounter } from '../../conformance/oracles/video.ts';
 import { toneFrequency } from '../../conformance/oracles/audio.ts';
@@ -22,6 +22,9 @@ const OBSERVE_MS = 2000;
 const MEDIAN_STEP = 1;
 const TONE_TOLERANCE_HZ = 20;
 const TIMEOUT_MS = 60_000;
+const WAV_CHUNK_SIZE_OFFSET = 4;
+const WAV_CHUNK_HEADER_BYTES = 8;
+const PCM16_FULL_SCALE = 32768;
 
 let server: EmbeddedServer;
 let sources: MaterializedSources;
@@ -78,9 +81,20 @@ describe('materializeSources', () => {
     expect(Math.abs((f ?? 0) - DEFAULT_TONE.frequencyHz)).toBeLessThanOrEqual(TONE_TOLERANCE_HZ);
   }, TIMEOUT_MS);
 
-  it('close() ends every publisher', async () => {
+  it('the microphone file is the tone, a whole number of seconds of 16-bit mono PCM', () => {
+    const wav = readFileSync((sources.rig.microphone as { file: string }).file);
+    const data = wav.indexOf('data');
+    const bytes = wav.readUInt32LE(data + WAV_CHUNK_SIZE_OFFSET);
+    const pcm = new Int16Array(wav.buffer.slice(wav.byteOffset + data + WAV_CHUNK_HEADER_BYTES, wav.byteOffset + data + WAV_CHUNK_HEADER_BYTES + bytes));
+    expect(pcm.length).toBe(SOURCE_SAMPLE_RATE * TONE_FILE_SECONDS);
+    const samples = Float32Array.from(pcm, (v) => v / PCM16_FULL_SCALE);
+    expect(Math.abs((toneFrequency(samples, SOURCE_SAMPLE_RATE) ?? 0) - DEFAULT_TONE.frequencyHz)).toBeLessThanOrEqual(TONE_TOLERANCE_HZ);
+  });
+
+  it('close() ends every publisher and removes the file', async () => {
     const before = liveProcessCount();
     await sources.close();
     expect(liveProcessCount()).toBe(before - 3);
+    expect(existsSync((sources.rig.microphone as { file: string }).file)).toBe(false);
   }, TIMEOUT_MS);
 });

@@ -92,10 +92,18 @@ function encodeSettings() {
   return { ...a, ...size, kbps: maxKbps };
 }
 
+/** The rig's permission answers: a denied camera pushes black (errCode 10001), a denied microphone silence (10002). */
+function permitted(scope, errCode, what) {
+  if (rig.permissions?.[scope] !== 'denied') return true;
+  emit('error', { errCode, errMsg: `${what} permission denied (scope.${scope})` });
+  return false;
+}
+
 function ffmpegArgs(s) {
-  const camera = s['enable-camera'] ? sourceInput(rig.camera?.front) : ['-f', 'lavfi', '-i', `color=black:size=${s.width}x${s.height}:rate=${s.fps}`];
+  const cameraOn = s['enable-camera'] && permitted('camera', 10001, 'camera');
+  const camera = cameraOn ? sourceInput(rig.camera?.front) : ['-f', 'lavfi', '-i', `color=black:size=${s.width}x${s.height}:rate=${s.fps}`];
   if (!camera) throw new Fail('start:fail the rig has no camera this driver can open (needs camera.front.url or a file source)', 10001);
-  const audioOn = s['enable-mic'] && !s.muted;
+  const audioOn = s['enable-mic'] && !s.muted && permitted('record', 10002, 'microphone');
   const mic = audioOn ? sourceInput(rig.microphone) : ['-f', 'lavfi', '-i', `anullsrc=r=${AUDIO_RATE}:cl=mono`];
   if (!mic) throw new Fail('start:fail the rig has no microphone this driver can open (needs microphone.url or a file source)', 10002);
   // Landscape turns the portrait picture a quarter clockwise; then scale to cover the encoded

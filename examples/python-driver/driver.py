@@ -134,15 +134,24 @@ class Push:
         threading.Thread(target=self.report, daemon=True).start()
 
     @staticmethod
+    def permitted(rig, scope, err_code, what):
+        """The rig's permission answers: a denied camera pushes black (errCode 10001), a denied
+        microphone silence (10002)."""
+        if (rig.get("permissions") or {}).get(scope) != "denied":
+            return True
+        emit("error", {"errCode": err_code, "errMsg": "%s permission denied (scope.%s)" % (what, scope)})
+        return False
+
+    @staticmethod
     def ffmpeg_args(s, rig):
         camera_rig = (rig.get("camera") or {}).get("front")
-        if s["enable-camera"]:
+        if s["enable-camera"] and Push.permitted(rig, "camera", 10001, "camera"):
             camera = source_input(camera_rig)
         else:
             camera = ["-f", "lavfi", "-i", "color=black:size=%dx%d:rate=%d" % (s["width"], s["height"], s["fps"])]
         if camera is None:
             raise Fail("start:fail the rig has no camera this driver can open (needs camera.front.url or a file source)", 10001)
-        if s["enable-mic"] and not s["muted"]:
+        if s["enable-mic"] and not s["muted"] and Push.permitted(rig, "record", 10002, "microphone"):
             mic = source_input(rig.get("microphone"))
         else:
             mic = ["-f", "lavfi", "-i", "anullsrc=r=%d:cl=mono" % AUDIO_RATE]

@@ -1,8 +1,8 @@
 // The example drivers (examples/js-driver, examples/python-driver; docs/driver-protocol.md)
 // against a small set of core checks: each pushes the bench's materialized sources with ffmpeg,
 // so the picture checks are judged (passed, never skipped), and each passes what it honestly
-// implements: url, enable-camera true/false (pattern / black), fps 15, the start sequence and
-// the core claims.
+// implements: url, enable-camera true/false (pattern / black), fps 15, the start sequence, a
+// denied camera (10001, then no pattern at the server) and the core claims.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runConformance } from '../../conformance/run.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHECKS = ['attributes/url/rtmp', 'attributes/fps/15', 'attributes/enable-camera/true', 'attributes/enable-camera/false', 'status-codes/start-sequence', 'conformance/core'];
+const CHECKS = [
+  'attributes/url/rtmp',
+  'attributes/fps/15',
+  'attributes/enable-camera/true',
+  'attributes/enable-camera/false',
+  'status-codes/start-sequence',
+  'error-codes/10001',
+  'conformance/core',
+];
 const GREP = `^(${CHECKS.join('|')})$`;
 const RUN_TIMEOUT_MS = 150_000;
 const EXAMPLES = [

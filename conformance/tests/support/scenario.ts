@@ -7,6 +7,7 @@ import { AssertionError } from 'node:assert';
 import type { IutEvent } from '../../iut-client.ts';
 import { observeStream, type Observation } from '../../oracles/observe.ts';
 import { writePng, type RgbFrame } from '../../oracles/video.ts';
+import { liveOffset } from './windows.ts';
 
 /** How long the server may take to see the publish after start (encoder + connect). */
 export const PUBLISH_TIMEOUT_MS = 15_000;
@@ -108,9 +109,8 @@ export function embeddedServer(ctx: CheckContext): EmbeddedServer {
  * latency (the allowance runtime checks state).
  */
 export function liveTimes(frames: RgbFrame[]): number[] {
-  const offsets = frames.filter((f) => Number.isFinite(f.ptsMs) && Number.isFinite(f.receivedAt)).map((f) => f.receivedAt - f.ptsMs);
-  if (offsets.length === 0) return frames.map((f) => f.receivedAt);
-  const offset = Math.min(...offsets);
+  const offset = liveOffset(frames);
+  if (offset === null) return frames.map((f) => f.receivedAt);
   return frames.map((f) => (Number.isFinite(f.ptsMs) ? f.ptsMs + offset : f.receivedAt));
 }
 

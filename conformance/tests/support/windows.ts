@@ -9,7 +9,8 @@ import { rmsDbfs } from '../../oracles/audio.ts';
 export const AUDIO_SLICE_MS = 500;
 const MS_PER_S = 1000;
 
-/** Wall time minus stream time at the live edge (as liveTimes does). */
+/** Wall time minus stream time at the live edge: the smallest (arrival − pts) of the decoded
+ *  frames (liveTimes in scenario.ts places frames by it); null without timed frames. */
 export function liveOffset(frames: RgbFrame[]): number | null {
   const offsets = frames.filter((f) => Number.isFinite(f.ptsMs) && Number.isFinite(f.receivedAt)).map((f) => f.receivedAt - f.ptsMs);
   return offsets.length === 0 ? null : Math.min(...offsets);

@@ -23,7 +23,7 @@ const LPBENCH = join(REPO_ROOT, 'bin', 'lpbench.js');
 const REFERENCE_TIMEOUT_MS = 15 * 60_000;
 const VARIANT_TIMEOUT_MS = 10 * 60_000;
 /** Variant runs (separate processes) at once. */
-const VARIANT_PARALLEL = 2;
+const VARIANT_PARALLEL = 3;
 /**
  * Checks at once inside a file for the variant runs. A variant targets a few checks that mostly
  * live in one file, which would otherwise run one after another. Each must still come out

@@ -1,5 +1,5 @@
-// Declaring a conformance check (DESIGN.md "Outputs", "Infrastructure failures are *broken*,
-// assertion failures are *failed*"). check(meta, body) registers one vitest test that: labels
+// Declaring a conformance check (README "Reports"; docs/architecture.md "House style":
+// infrastructure failures are *broken*, assertion failures are *failed*). check(meta, body) registers one vitest test that: labels
 // it for Allure (epic = area, feature, story, severity, spec row, tolerance, id); starts the IUT
 // and says hello (a malformed hello is broken); marks it not applicable (skipped, with the
 // reason) when the IUT's capabilities lack a non-core name the check requires (core names are

@@ -1,5 +1,5 @@
-// The conformance suite's vitest fixtures (DESIGN.md house style: "the IUT and the rig are
-// fixtures chosen by config"). Worker scope: the environment (IUT command, rig, output folder)
+// The conformance suite's vitest fixtures (docs/architecture.md "House style": the IUT and the rig are
+// fixtures chosen by config). Worker scope: the environment (IUT command, rig, output folder)
 // and the RTMP server, started lazily once per worker and closed when the worker ends. Test
 // scope: a unique stream name, a temp work folder, and a slot for the test's IUT that is
 // disposed on every path, even when vitest abandons a test on timeout. Also worker scope: the

@@ -1,4 +1,4 @@
-// The bench side of the IUT driver protocol (DESIGN.md "The IUT driver protocol"): starts the
+// The bench side of the IUT driver protocol (docs/driver-protocol.md): starts the
 // driver command, speaks newline-delimited JSON on its stdin/stdout, keeps every event it emits
 // in a log, and captures its stderr. A reply with `error` is the component's fail payload
 // (IutCallError, a legitimate outcome a check may expect); anything that means the driver itself

@@ -1,4 +1,4 @@
-// Runs the conformance suite programmatically (DESIGN.md "Outputs"): vitest with
+// Runs the conformance suite programmatically (README "Reports"): vitest with
 // conformance/vitest.config.ts, the IUT and rig handed to the workers through LPB_* variables,
 // then every report: summary.json (with the skipped checks grouped by reason), runs/<iut>.json,
 // coverage.md/.json, matrix.md/.json and the single-file Allure HTML. Whatever breaks (the IUT, the server, a check, a report), every file

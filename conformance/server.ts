@@ -1,4 +1,4 @@
-// The RTMP server a check pushes to (DESIGN.md "Oracles"): the bench's embedded server
+// The RTMP server a check pushes to (README "What the checks believe"): the bench's embedded server
 // (adapters/server/embedded.ts), or the rig's external server with stream names appended.
 import { EmbeddedServer } from '../adapters/server/embedded.ts';
 import { externalStreamUrl } from '../bench/rig/load.ts';

@@ -1,5 +1,5 @@
-// How a check ends (DESIGN.md "Infrastructure failures are *broken*, assertion failures are
-// *failed*"): an assertion or an IUT fail payload the check did not expect is the IUT's
+// How a check ends (docs/architecture.md "House style": infrastructure failures are *broken*,
+// assertion failures are *failed*): an assertion or an IUT fail payload the check did not expect is the IUT's
 // failure; a not-applicable marker is a skip with its reason; anything else (driver broken,
 // server down, a process that would not start, a bug in the check) is broken.
 import { IutCallError } from './iut-client.ts';

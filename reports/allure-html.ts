@@ -1,4 +1,4 @@
-// The HTML report (DESIGN.md "Outputs": Allure 3, no Java, one self-contained file, no analytics
+// The HTML report (README "Reports": Allure 3, no Java, one self-contained file, no analytics
 // or third-party scripts). Runs the `allure` package's CLI with the awesome plugin in single-file
 // mode, then strips what the template embeds from outside (its Google Analytics tag) and proves
 // that no external script, stylesheet or analytics call is left.

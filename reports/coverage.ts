@@ -1,4 +1,4 @@
-// Spec coverage (DESIGN.md "Outputs"): every spec row (reports/spec-rows.ts) mapped to the checks
+// Spec coverage (README "Reports"): every spec row (reports/spec-rows.ts) mapped to the checks
 // of a run that cover it through CheckMeta.specRows, or "not yet". Only a check that judged the
 // IUT in this run (passed or failed) covers a row; rows named only by checks that were skipped or
 // broke are listed apart with the reasons, so an IUT that claims little cannot look covered. A

@@ -1,4 +1,4 @@
-// The conformance matrix (DESIGN.md "Outputs": attribute x IUT): for each attribute of the spec,
+// The conformance matrix (README "Reports": attribute x IUT): for each attribute of the spec,
 // the outcome of the checks covering it (specRows attribute:<name> or attribute:<name>=<value>)
 // in each IUT's latest run, read from <reports>/runs/<iut>.json.
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';

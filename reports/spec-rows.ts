@@ -1,5 +1,5 @@
-// The rows of the spec a check can cover (DESIGN.md: spec/ is "the one source of truth for ...
-// coverage"), each with a stable key that checks name in CheckMeta.specRows:
+// The rows of the spec a check can cover (spec/ is the one source of truth for
+// coverage, docs/architecture.md "Layers"), each with a stable key that checks name in CheckMeta.specRows:
 //   attribute:<name>            every attribute of the 通用属性 table
 //   attribute:<name>=<value>    each legal value (booleans: true and false; arrays as [a,b])
 //   status:<code>               each 状态码 (code)

@@ -78,7 +78,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export interface EventDetailField {
   name: string;
   type: string;
-  /** 'table': named in the component table; 'protocol': added by the driver protocol (DESIGN.md). */
+  /** 'table': named in the component table; 'protocol': added by the driver protocol (docs/driver-protocol.md). */
   source: 'table' | 'protocol';
 }
 

@@ -1,4 +1,4 @@
-// The synthetic camera's test pattern, as data (DESIGN.md "Oracles": four coloured quadrants,
+// The synthetic camera's test pattern, as data (README "Rig files": four coloured quadrants,
 // a textured patch, a neutral grey patch and a frame counter). The geometry table below is the
 // one both the camera (which draws it) and the oracles (which measure it) read. All rectangles
 // are normalized to the capture frame (0..1, origin top-left, portrait by default), so they

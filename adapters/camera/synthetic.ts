@@ -1,4 +1,4 @@
-// The synthetic camera (DESIGN.md "Oracles"): the measurable test pattern of pattern.ts played
+// The synthetic camera (README "Rig files"): the measurable test pattern of pattern.ts played
 // as a live, real-time-paced ffmpeg input, with the frame counter drawn per frame by a chain
 // of drawbox filters whose timeline `enable` expression tests bit i of the frame number n.
 import {

@@ -1,4 +1,4 @@
-// The synthetic microphone (DESIGN.md "Oracles"): a known tone with gaps, played live by
+// The synthetic microphone (README "Rig files"): a known tone with gaps, played live by
 // ffmpeg's aevalsrc, so pitch (voice changer), level (mute, MIC volume, AGC), reverb tail
 // (energy in the gaps) and noise are measurable in the decoded stream. Mono.
 export interface ToneSpec {

@@ -1,4 +1,4 @@
-// Supervised child processes (DESIGN.md house style, after mediasoup's Worker): a failed start
+// Supervised child processes (docs/architecture.md "House style", after mediasoup's Worker): a failed start
 // is a different error from a death after start, our own kills are not errors, close() is
 // idempotent, and every child still alive when the host exits is killed.
 import { spawn, type ChildProcess } from 'node:child_process';

@@ -1,4 +1,4 @@
-// The embedded RTMP server of the normal path (DESIGN.md "Faults and codes": the embedded real
+// The embedded RTMP server of the normal path (docs/architecture.md "Layers": the embedded real
 // server is node-media-server). node-media-server 4.x runs in a supervised child process
 // (nms-child.ts) because it exits the process when its port is taken, allows one config per
 // process and logs noisily; this side picks the port, starts and stops the child, and turns its

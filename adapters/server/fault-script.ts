@@ -1,4 +1,4 @@
-// The fault scripts of the scriptable RTMP fault server (DESIGN.md "Faults and codes": a server
+// The fault scripts of the scriptable RTMP fault server (docs/architecture.md "How to add a fault": a server
 // that breaks the handshake, rejects or drops the publish, resets and stalls mid-stream). Each
 // script names the status code it is built to provoke in the pusher under test
 // (live-pusher.zh.md 状态码 3003 握手失败, 3004 服务器主动断开, 3005 读/写失败; context-api.md

@@ -1,4 +1,4 @@
-// The scriptable RTMP fault server (DESIGN.md "Faults and codes"): listens on a free loopback
+// The scriptable RTMP fault server (docs/architecture.md "How to add a fault"): listens on a free loopback
 // port and meets every connection with the same FaultScript, so the pusher under test's status
 // codes 3003 (handshake failure), 3004 (server closed the connection) and 3005 (read/write
 // failure) can be provoked on purpose (live-pusher.zh.md 状态码; context-api.md "Status codes").

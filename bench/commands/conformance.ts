@@ -1,5 +1,5 @@
 // `lpbench conformance`: runs the conformance suite against an IUT and writes the reports
-// (DESIGN.md "Outputs"), then prints the totals and the skipped checks grouped by reason.
+// (README "Reports"), then prints the totals and the skipped checks grouped by reason.
 // Exit codes: 0 every check that ran passed (and at least one ran), 1 some check failed or broke
 // (or a report could not be written), 2 bad usage, 3 no check ran (none matched, or all skipped).
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 // `lpbench driver`: the reference pusher as an IUT, speaking the driver protocol on stdio
-// (DESIGN.md). stdout carries protocol lines only; logs go to stderr.
+// (docs/driver-protocol.md). stdout carries protocol lines only; logs go to stderr.
 import { createInterface } from 'node:readline';
 import { DriverSession, type Outgoing } from '../../reference-pusher/driver.ts';
 

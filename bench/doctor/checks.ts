@@ -1,4 +1,4 @@
-// What `lpbench doctor` checks on this machine, as data (DESIGN.md "Roadmap" 1 and 5: ffmpeg and
+// What `lpbench doctor` checks on this machine, as data (README "The CLI": ffmpeg and
 // ffprobe for the media pipeline and the oracles, V4L2 cameras, PulseAudio microphones,
 // Chromium for the browser IUT, serial lab gear, network namespaces for kernel shaping).
 // Each check says what it found and, when not ok, what to do: the Debian package or env var.

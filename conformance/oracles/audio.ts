@@ -1,4 +1,4 @@
-// Audio oracles (DESIGN.md "Oracles" table): level (muted, enable-mic, setMICVolume, AGC),
+// Audio oracles (README "What the checks believe"): level (muted, enable-mic, setMICVolume, AGC),
 // pitch (voice-changer-type), the on/off structure of the synthetic microphone's tone and the
 // energy in its gaps (audio-reverb-type, ANS noise floor), measured on decoded mono PCM.
 import { DEFAULT_TONE, type ToneSpec } from '../../adapters/microphone/synthetic.ts';

@@ -1,4 +1,4 @@
-// Video oracles (DESIGN.md "Oracles" table): measurements of decoded frames of the synthetic
+// Video oracles (README "What the checks believe"): measurements of decoded frames of the synthetic
 // camera pattern — quadrant colours (mirror, rotation, switchCamera), black frames
 // (enable-camera, pause), luma and the grey patch (whiteness, filter, colour cast), texture
 // energy (beauty), the frame counter (fps, freezes, latency) and frame differences. Geometry

@@ -1,5 +1,5 @@
-// An Allure lifecycle listener that makes Allure agree with the check's own verdict (DESIGN.md
-// "Infrastructure failures are *broken*, assertion failures are *failed*"). allure-vitest guesses
+// An Allure lifecycle listener that makes Allure agree with the check's own verdict (docs/architecture.md
+// "House style": infrastructure failures are *broken*, assertion failures are *failed*). allure-vitest guesses
 // failed-vs-broken from the error's name, message and stack; the check knows (conformance/
 // verdict.ts) and hands its verdict and reason over as labels, which this listener applies and
 // then removes, so a skipped check shows why it did not apply.

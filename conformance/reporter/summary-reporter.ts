@@ -1,4 +1,4 @@
-// A vitest reporter that writes <out>/summary.json (DESIGN.md "Outputs"; shape in
+// A vitest reporter that writes <out>/summary.json (README "Reports"; shape in
 // reports/summary.ts): one entry per check with the verdict the check recorded in task.meta
 // (conformance/check.ts), the IUT that answered hello, the rig and the commit. A check file
 // that failed to load becomes a broken entry, so nothing disappears from the summary; an IUT

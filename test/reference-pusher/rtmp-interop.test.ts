@@ -2,8 +2,8 @@
 // FLV made by ffmpeg from lavfi test sources is demuxed with protocol/flv and published, paced in
 // real time by tag timestamp, to the embedded node-media-server, while an independent ffprobe
 // reads the stream back live. What the server relays must have the source's codecs (H.264, AAC),
-// size, audio sample rate and video frame count (± 1 GOP). DESIGN.md "Oracles: judge what reached
-// the server"; FLV spec E.4.2/E.4.3 tag bodies; Adobe RTMP spec §7.1.4/§7.1.5 media messages.
+// size, audio sample rate and video frame count (± 1 GOP). README "What the checks believe"
+// (judge what reached the server); FLV spec E.4.2/E.4.3 tag bodies; Adobe RTMP spec §7.1.4/§7.1.5 media messages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath, ffprobePath } from '../../adapters/ffmpeg.ts';
 import { SupervisedProcess } from '../../adapters/process/supervised.ts';

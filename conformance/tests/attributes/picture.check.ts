@@ -104,7 +104,7 @@ check(
     feature: 'remote-mirror',
     story: 'changed at runtime',
     severity: 'critical',
-    spec: 'live-pusher.zh.md 通用属性 remote-mirror; runtime setData (DESIGN.md driver protocol `update`)',
+    spec: 'live-pusher.zh.md 通用属性 remote-mirror; runtime setData (docs/driver-protocol.md `update`)',
     specRows: ['attribute:remote-mirror=true'],
     tolerance: `every frame before the update unmirrored; the first mirrored frame reaches the reader within ${RUNTIME_LIMIT_MS} ms + ${READER_ALLOWANCE_MS} ms reader allowance of the update, and every frame from then on is mirrored; the server sees one publish, never an unpublish`,
     requires: { attributes: ['remote-mirror'] },

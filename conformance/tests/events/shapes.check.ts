@@ -1,6 +1,6 @@
 // The events' payloads as the spec types them, and netstatus's cadence.
 // Spec: live-pusher.zh.md bindstatechange (detail = {code}), bindnetstatus (detail = {info}),
-// binderror (detail = {errMsg, errCode}); DESIGN.md driver protocol (statechange {code,
+// binderror (detail = {errMsg, errCode}); docs/driver-protocol.md "Events" (statechange {code,
 // message}); context-api.md netstatus (interval: 1 s or 2 s in the vendor docs).
 import { check } from '../../check.ts';
 import { errorCodes, findStatusCode, netstatusKeys } from '../../../spec/index.ts';
@@ -16,7 +16,7 @@ check(
     area: 'events',
     feature: 'bindstatechange',
     story: 'detail {code, message}',
-    spec: 'live-pusher.zh.md bindstatechange (状态变化事件，detail = {code}); DESIGN.md statechange {code,message}',
+    spec: 'live-pusher.zh.md bindstatechange (状态变化事件，detail = {code}); docs/driver-protocol.md statechange {code,message}',
     specRows: ['event:statechange'],
     tolerance: 'every statechange of a normal start has a numeric code from the 状态码 table and a string message',
     requires: { events: ['statechange'], methods: ['start'] },

@@ -1,5 +1,5 @@
 // Deliberately broken IUTs: the reference driver with one behaviour wrong each, used to prove
-// that every conformance check can fail (DESIGN.md "A check that cannot fail is a defect").
+// that every conformance check can fail (docs/architecture.md "How to add a broken variant": a check that cannot fail is a defect).
 // A variant rewrites requests on their way in and/or replies and events on their way out, and
 // names the check ids (regular expressions) it must make fail. Variants of each area live in
 // their own variants-<area>.ts file and are gathered here.

@@ -1,4 +1,4 @@
-// Test driver: a well-behaved IUT driver (DESIGN.md "The IUT driver protocol") with no media.
+// Test driver: a well-behaved IUT driver (docs/driver-protocol.md) with no media.
 // `call start` emits statechange 1001 then 1002; `call fail` answers with the fail payload;
 // `call echo` returns its args; `call emit` emits the event named in args. Logs to stderr.
 import { createInterface } from 'node:readline';

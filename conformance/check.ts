@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as allure from 'allure-js-commons';
 import type { RunnerTestCase } from 'vitest';
-import type { Rig } from '../bench/rig/types.ts';
+import type { Rig } from '../rig/types.ts';
 import { CAPABILITY_KINDS, isCoreCapability } from './core-capabilities.ts';
 import { conformanceTest, wantsSources } from './fixtures.ts';
 import { driverEnvironment } from '../adapters/sources/driver-env.ts';

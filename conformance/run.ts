@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVitest } from 'vitest/node';
 import { spec } from '../spec/index.ts';
-import { loadRig } from '../bench/rig/load.ts';
-import type { Rig } from '../bench/rig/types.ts';
+import { loadRig } from '../rig/load.ts';
+import type { Rig } from '../rig/types.ts';
 import { generateAllureHtml } from '../reports/allure-html.ts';
 import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
 import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
@@ -30,7 +30,7 @@ const MAX_WALK_ENTRIES = 10_000;
 export interface RunOptions {
   /** The IUT driver command (default: the reference pusher, `node bin/lpbench.js driver`). */
   iut?: string;
-  /** Rig file (default: bench/rigs/default.yaml). */
+  /** Rig file (default: rig/default.yaml). */
   rig?: string;
   /** Only checks whose id matches this pattern (vitest testNamePattern). */
   grep?: string;

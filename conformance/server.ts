@@ -1,8 +1,8 @@
 // The RTMP server a check pushes to (README "What the checks believe"): the bench's embedded server
 // (adapters/server/embedded.ts), or the rig's external server with stream names appended.
 import { EmbeddedServer } from '../adapters/server/embedded.ts';
-import { externalStreamUrl } from '../bench/rig/load.ts';
-import type { ServerConfig } from '../bench/rig/types.ts';
+import { externalStreamUrl } from '../rig/load.ts';
+import type { ServerConfig } from '../rig/types.ts';
 
 /** The RTMP application every check publishes under on the embedded server. */
 export const CONFORMANCE_APP = 'live';

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Rig } from '../bench/rig/types.ts';
+import type { Rig } from '../rig/types.ts';
 
 export type TestStatus = 'passed' | 'failed' | 'broken' | 'skipped';
 export const TEST_STATUSES: readonly TestStatus[] = ['passed', 'failed', 'broken', 'skipped'];

@@ -17,7 +17,7 @@ import { syntheticCamera, type CameraPosition } from '../camera/synthetic.ts';
 import { syntheticMicrophone } from '../microphone/synthetic.ts';
 import { ffmpegPath } from '../ffmpeg.ts';
 import { SupervisedProcess } from '../process/supervised.ts';
-import type { Rig } from '../../bench/rig/types.ts';
+import type { Rig } from '../../rig/types.ts';
 
 /** Frame rate of a materialized camera: the spec's highest fps, so any fps an IUT picks can be
  *  taken from it without inventing frames (every source frame carries its own counter value). */

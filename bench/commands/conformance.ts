@@ -4,13 +4,13 @@
 // (or a report could not be written), 2 bad usage, 3 no check ran (none matched, or all skipped).
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
-import { loadRig } from '../rig/load.ts';
+import { loadRig } from '../../rig/load.ts';
 import { checkConcurrency, MAX_CONCURRENCY, runConformance, type ConformanceResult } from '../../conformance/run.ts';
 
 export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>]
 
   --iut "<command>"   the IUT driver command (default: the reference pusher, lpbench driver)
-  --rig <file>        rig file (default: bench/rigs/default.yaml)
+  --rig <file>        rig file (default: rig/default.yaml)
   --grep <pattern>    run only the checks whose id matches this pattern
   --out <dir>         output folder (default: reports)
   --no-html           skip the Allure HTML report

@@ -3,7 +3,7 @@
 import { LivePusher, PusherCallError } from '../../reference-pusher/live-pusher.ts';
 import { statusCode } from '../../spec/index.ts';
 import { attributeFromText } from '../../spec/validate.ts';
-import { loadRig } from '../rig/load.ts';
+import { loadRig } from '../../rig/load.ts';
 
 const USAGE = 'usage: lpbench push <rtmp-url> [--attr name=value ...] [--rig <file>]';
 

@@ -6,8 +6,8 @@
 import { join, relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import type { SerializedError } from 'vitest';
-import { loadRig } from '../../bench/rig/load.ts';
-import type { Rig } from '../../bench/rig/types.ts';
+import { loadRig } from '../../rig/load.ts';
+import type { Rig } from '../../rig/types.ts';
 import { countTotals, currentCommit, UNKNOWN, writeSummary, type Summary, type SummaryTest, type TestStatus } from '../../reports/summary.ts';
 import { readConformanceEnv, REPO_ROOT } from '../env.ts';
 import { inconsistentHellos } from '../core-capabilities.ts';

@@ -3,7 +3,7 @@
 // hello's protocolVersion rules, the rig files, and the committed JSON file matches schema.ts.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadRig } from '../../bench/rig/load.ts';
+import { loadRig } from '../../rig/load.ts';
 import { EVENT_TYPES, METHOD_NAMES } from '../../spec/index.ts';
 import {
   driverProtocolJsonSchema,

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRig } from '../../bench/rig/load.ts';
+import { loadRig } from '../../rig/load.ts';
 import { EmbeddedServer } from '../../adapters/server/embedded.ts';
 import { liveProcessCount } from '../../adapters/process/supervised.ts';
 import { DEFAULT_TONE } from '../../adapters/microphone/synthetic.ts';

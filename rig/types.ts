@@ -2,7 +2,7 @@
 // them, a rig file wires them"). A Rig is plain data, passed verbatim as `create.params.rig`;
 // its type comes from the driver protocol's one schema (driver-protocol/schema.ts RigSchema),
 // so the rig file loader, the bench and every driver read the same shape.
-export type { CameraSource, MicrophoneSource, PermissionAnswer, Rig, ServerConfig } from '../../driver-protocol/types.ts';
+export type { CameraSource, MicrophoneSource, PermissionAnswer, Rig, ServerConfig } from '../driver-protocol/types.ts';
 
 export const CAMERA_KINDS = ['synthetic', 'v4l2', 'file'] as const;
 export const MICROPHONE_KINDS = ['synthetic', 'pulse', 'file'] as const;

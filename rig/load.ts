@@ -1,12 +1,12 @@
 // Loads and validates a rig file (YAML). Every error names the bad key and the legal values.
-// Without a file, the embedded default rig (bench/rigs/default.yaml) is used. Asset paths are
+// Without a file, the embedded default rig (rig/default.yaml) is used. Asset paths are
 // resolved against the rig file's folder. What it returns is also checked against the driver
 // protocol's Rig schema (driver-protocol/schema.ts), the shape every driver reads.
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { SchemaViolation, validateRig as validateRigSchema } from '../../driver-protocol/validate.ts';
+import { SchemaViolation, validateRig as validateRigSchema } from '../driver-protocol/validate.ts';
 import {
   CAMERA_KINDS,
   MICROPHONE_KINDS,
@@ -19,7 +19,7 @@ import {
   type ServerConfig,
 } from './types.ts';
 
-export const DEFAULT_RIG_FILE = fileURLToPath(new URL('../rigs/default.yaml', import.meta.url));
+export const DEFAULT_RIG_FILE = fileURLToPath(new URL('./default.yaml', import.meta.url));
 
 const TOP_KEYS = ['camera', 'microphone', 'permissions', 'server', 'assets', 'network'] as const;
 const CAMERA_POSITIONS = ['front', 'back'] as const;
@@ -163,7 +163,7 @@ export function validateRig(data: unknown, file: string): Rig {
   return rig;
 }
 
-/** Reads a rig file (default: bench/rigs/default.yaml). Throws RigError on any bad key or value. */
+/** Reads a rig file (default: rig/default.yaml). Throws RigError on any bad key or value. */
 export function loadRig(file?: string): Rig {
   const path = resolve(file ?? DEFAULT_RIG_FILE);
   let text: string;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { externalStreamUrl, loadRig, RigError, validateRig } from '../../../bench/rig/load.ts';
+import { externalStreamUrl, loadRig, RigError, validateRig } from '../../rig/load.ts';
 
 function withFile(text: string, fn: (file: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'lpb-rig-'));

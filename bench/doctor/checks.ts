@@ -4,7 +4,7 @@
 // Each check says what it found and, when not ok, what to do: the Debian package or env var.
 import { readdirSync } from 'node:fs';
 import { ffmpegLocation, ffprobeLocation, type BinaryLocation } from '../../adapters/ffmpeg.ts';
-import { runCommand, type CommandResult } from './run-command.ts';
+import { runCommand, type CommandResult } from '../../adapters/process/run-to-completion.ts';
 import { findExecutable } from './find-executable.ts';
 import { parseFlagNameRows, parseFormatRows, parseProtocols, parseVersion } from './ffmpeg-listings.ts';
 

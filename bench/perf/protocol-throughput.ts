@@ -8,7 +8,7 @@ import { mkdirSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ffmpegPath } from '../../adapters/ffmpeg.ts';
-import { runToCompletion } from '../../conformance/oracles/run-ffmpeg.ts';
+import { runToCompletion } from '../../adapters/process/run-to-completion.ts';
 import { FlvDemuxer } from '../../protocol/flv/index.ts';
 import { ChunkWriter } from '../../protocol/rtmp/chunk-writer.ts';
 import { audioMessage, videoMessage } from '../../protocol/rtmp/messages.ts';

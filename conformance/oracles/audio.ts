@@ -3,7 +3,7 @@
 // energy in its gaps (audio-reverb-type, ANS noise floor), measured on decoded mono PCM.
 import { DEFAULT_TONE, type ToneSpec } from '../../adapters/microphone/synthetic.ts';
 import { ffmpegPath } from '../../adapters/ffmpeg.ts';
-import { runToCompletion } from './run-ffmpeg.ts';
+import { runToCompletion } from '../../adapters/process/run-to-completion.ts';
 
 /** dBFS reported for digital silence instead of -Infinity. */
 export const DBFS_FLOOR = -200;

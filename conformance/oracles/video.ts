@@ -16,7 +16,7 @@ import {
 } from '../../adapters/camera/pattern.ts';
 import { ffmpegPath } from '../../adapters/ffmpeg.ts';
 import type { RgbFrame } from './frame.ts';
-import { runToCompletion } from './run-ffmpeg.ts';
+import { runToCompletion } from '../../adapters/process/run-to-completion.ts';
 import { TRANSFORMS, insetRect, mapRect, type Transform } from './transform.ts';
 
 export type { RgbFrame } from './frame.ts';

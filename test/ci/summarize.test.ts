@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from '../../.ci/summarize.mjs';
-import { runCommand } from '../../bench/doctor/run-command.ts';
+import { runCommand } from '../../adapters/process/run-to-completion.ts';
 
 const SCRIPT = fileURLToPath(new URL('../../.ci/summarize.mjs', import.meta.url));
 const ESC = '\u001b';

@@ -1,34 +1,20 @@
-// Test helper: runs ffmpeg (adapters/ffmpeg.ts, supervised) and returns what it wrote to stdout,
-// so protocol tests can demux real encoder output instead of hand-made bytes.
+// Test helper: runs ffmpeg (adapters/ffmpeg.ts, adapters/process/run-to-completion.ts) and
+// returns what it wrote to stdout, so protocol tests can demux real encoder output instead of
+// hand-made bytes.
 import { ffmpegPath } from '../../adapters/ffmpeg.ts';
-import { SupervisedProcess } from '../../adapters/process/supervised.ts';
+import { runToCompletion } from '../../adapters/process/run-to-completion.ts';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Runs `ffmpeg -hide_banner -loglevel error <args>` and resolves with its stdout bytes. */
 export async function ffmpegStdout(args: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Uint8Array> {
-  const proc = await SupervisedProcess.start({
+  const { stdout } = await runToCompletion({
     name: 'ffmpeg fixture',
     command: ffmpegPath(),
     args: ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args],
-    stdin: false,
+    timeoutMs,
   });
-  const chunks: Buffer[] = [];
-  proc.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const exit = await Promise.race([
-      proc.waitExit(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`ffmpeg fixture timed out after ${timeoutMs} ms\n${proc.stderrTail()}`)), timeoutMs);
-      }),
-    ]);
-    if (exit.code !== 0) throw new Error(`ffmpeg fixture exited with ${exit.code ?? exit.signal}\n${proc.stderrTail()}`);
-    return new Uint8Array(Buffer.concat(chunks));
-  } finally {
-    clearTimeout(timer);
-    await proc.close();
-  }
+  return new Uint8Array(stdout);
 }
 
 /** A short synthetic H.264 + AAC FLV: testsrc video and a sine tone. */

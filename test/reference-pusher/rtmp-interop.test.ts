@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath, ffprobePath } from '../../adapters/ffmpeg.ts';
 import { SupervisedProcess } from '../../adapters/process/supervised.ts';
-import { runToCompletion } from '../../conformance/oracles/run-ffmpeg.ts';
+import { runToCompletion } from '../../adapters/process/run-to-completion.ts';
 import { EmbeddedServer } from '../../adapters/server/embedded.ts';
 import { FlvDemuxer, parseAudioTagBody, parseScriptTag, parseVideoTagBody } from '../../protocol/flv/index.ts';
 import type { FlvTag } from '../../protocol/flv/index.ts';

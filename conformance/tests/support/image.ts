@@ -2,7 +2,7 @@
 // the independent decoder, and makes test images (waiting-image) of a known colour.
 import { ffmpegPath } from '../../../adapters/ffmpeg.ts';
 import { PpmStreamReader, type RgbFrame } from '../../oracles/frame.ts';
-import { runToCompletion } from '../../oracles/run-ffmpeg.ts';
+import { runToCompletion } from '../../../adapters/process/run-to-completion.ts';
 
 export async function readImage(path: string): Promise<RgbFrame> {
   const { stdout } = await runToCompletion({

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../../../adapters/ffmpeg.ts';
 import { liveProcessCount } from '../../../adapters/process/supervised.ts';
 import { parseShowinfoSize, readFrameSizes } from '../../../conformance/oracles/frame-sizes.ts';
-import { runToCompletion } from '../../../conformance/oracles/run-ffmpeg.ts';
+import { runToCompletion } from '../../../adapters/process/run-to-completion.ts';
 
 const FPS = 10;
 const FRAMES_EACH = 10;

@@ -9,7 +9,7 @@ import { syntheticCamera, type CameraPosition } from '../../../adapters/camera/s
 import { syntheticMicrophone, type ToneSpec } from '../../../adapters/microphone/synthetic.ts';
 import { ffmpegPath } from '../../../adapters/ffmpeg.ts';
 import { PpmStreamReader, type RgbFrame } from '../../../conformance/oracles/frame.ts';
-import { runToCompletion } from '../../../conformance/oracles/run-ffmpeg.ts';
+import { runToCompletion } from '../../../adapters/process/run-to-completion.ts';
 
 const LIVE_PACING = '-re';
 

@@ -3,40 +3,50 @@
 import { realpathSync } from 'node:fs';
 
 interface CommandInfo {
+  /** The synopsis after `lpbench `, exactly as the command's own --help prints it. */
+  synopsis: string;
+  /** What it does, as in README's CLI table. */
   summary: string;
   load: () => Promise<{ run(argv: string[]): Promise<number> }>;
 }
 
 const COMMANDS: Record<string, CommandInfo> = {
   conformance: {
-    summary: 'run the conformance suite against an IUT: [--iut "<command>"] [--rig <file>] [--grep <pattern>]',
+    synopsis: 'conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>]',
+    summary: 'run the suite (npm run conformance = this with the defaults)',
     load: () => import('./commands/conformance.ts'),
   },
-  driver: {
-    summary: 'speak the IUT driver protocol (newline-delimited JSON) on stdio, hosting the reference pusher',
-    load: () => import('./commands/driver.ts'),
-  },
   push: {
-    summary: 'push to an RTMP url with the reference pusher: <rtmp-url> [--attr name=value ...]',
+    synopsis: 'push <rtmp-url> [--attr name=value ...] [--rig <file>]',
+    summary: 'push with the reference pusher, printing status codes and netstatus until Ctrl-C',
     load: () => import('./commands/push.ts'),
   },
+  driver: {
+    synopsis: 'driver',
+    summary: 'the reference pusher as an IUT: the driver protocol on stdin/stdout',
+    load: () => import('./commands/driver.ts'),
+  },
   serve: {
-    summary: 'run the embedded RTMP server: [--port N] [--verbose]',
+    synopsis: 'serve [--port N] [--host ADDR] [--verbose]',
+    summary: 'the embedded RTMP server (node-media-server in a supervised child)',
     load: () => import('./commands/serve.ts'),
   },
   doctor: {
-    summary: 'check what this machine offers the bench: [--json]',
+    synopsis: 'doctor [--json]',
+    summary: 'ffmpeg/ffprobe, encoders and filters, V4L2, PulseAudio, Chromium, serial ports, network namespaces',
     load: () => import('./commands/doctor.ts'),
   },
   bench: {
-    summary: 'run the benchmarks in bench/: [name ...]',
+    synopsis: 'bench [--list] [name ...]',
+    summary: 'benchmarks (e.g. protocol throughput), reported as ratios against a baseline measured in the same run',
     load: () => import('./commands/bench.ts'),
   },
 };
 
 function usage(): string {
   const lines = ['usage: lpbench <command> [options]', '', 'commands:'];
-  for (const [name, info] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(12)} ${info.summary}`);
+  for (const info of Object.values(COMMANDS)) lines.push(`  lpbench ${info.synopsis}`, `      ${info.summary}`);
+  lines.push('', 'lpbench <command> --help prints its usage.');
   return lines.join('\n');
 }
 

@@ -1,4 +1,4 @@
-// `lpbench bench [name ...]`: runs the benchmarks in bench/perf/ (all when none is named) and
+// `lpbench bench [--list] [name ...]`: runs the benchmarks in bench/perf/ (all when none is named) and
 // prints each one's figures, always as a ratio against a baseline measured in the same run.
 import * as protocolThroughput from '../perf/protocol-throughput.ts';
 
@@ -11,7 +11,13 @@ interface Benchmark<R> {
 
 const BENCHMARKS: Benchmark<never>[] = [protocolThroughput as unknown as Benchmark<never>];
 
+export const USAGE = 'usage: lpbench bench [--list] [name ...]\n\n  --list   name and describe the benchmarks\n  name     run only these (default: all)';
+
 export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   if (argv.includes('--list')) {
     for (const b of BENCHMARKS) process.stdout.write(`${b.NAME.padEnd(24)} ${b.DESCRIPTION}\n`);
     return 0;

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { requiredMissing, runChecks } from '../doctor/checks.ts';
 import { formatReports } from '../doctor/format.ts';
 
-const USAGE = 'usage: lpbench doctor [--json]';
+export const USAGE = 'usage: lpbench doctor [--json]';
 const EXIT_OK = 0;
 const EXIT_REQUIRED_MISSING = 1;
 const EXIT_USAGE = 2;

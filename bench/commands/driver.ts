@@ -3,7 +3,13 @@
 import { createInterface } from 'node:readline';
 import { DriverSession, type Outgoing } from '../../reference-pusher/driver.ts';
 
+export const USAGE = 'usage: lpbench driver\n\nThe reference pusher as an IUT: the driver protocol (newline-delimited JSON) on stdin/stdout.';
+
 export async function run(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   if (argv.length > 0) {
     process.stderr.write(`lpbench driver takes no arguments (got ${argv.join(' ')}); it speaks NDJSON on stdin/stdout\n`);
     return 2;

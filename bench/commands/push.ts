@@ -5,7 +5,7 @@ import { statusCode } from '../../spec/index.ts';
 import { attributeFromText } from '../../spec/validate.ts';
 import { loadRig } from '../../rig/load.ts';
 
-const USAGE = 'usage: lpbench push <rtmp-url> [--attr name=value ...] [--rig <file>]';
+export const USAGE = 'usage: lpbench push <rtmp-url> [--attr name=value ...] [--rig <file>]';
 
 export interface PushArgs {
   url: string;
@@ -46,6 +46,10 @@ function line(text: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
   let args: PushArgs;
   try {
     args = parsePushArgs(argv);

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { EmbeddedServer, ServerStartError, type PublishEvent } from '../../adapters/server/embedded.ts';
 
-const USAGE = 'usage: lpbench serve [--port N] [--host ADDR] [--verbose]';
+export const USAGE = 'usage: lpbench serve [--port N] [--host ADDR] [--verbose]';
 const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;

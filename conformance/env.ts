@@ -18,7 +18,9 @@ export const ENV_CHECKS_DIR = 'LPB_CHECKS_DIR';
 export const ENV_QUIET = 'LPB_QUIET';
 
 export const DEFAULT_IUT_COMMAND = `node ${join(REPO_ROOT, 'bin', 'lpbench.js')} driver`;
-export const DEFAULT_OUT_DIR = join(REPO_ROOT, 'reports');
+/** The run output's default folder name (summary.json, evidence, ...); kept apart from the report code in reports/. */
+export const DEFAULT_OUT_FOLDER = 'results';
+export const DEFAULT_OUT_DIR = join(REPO_ROOT, DEFAULT_OUT_FOLDER);
 export const DEFAULT_CHECKS_DIR = join(REPO_ROOT, 'conformance', 'tests');
 export const CHECK_FILE_GLOB = '**/*.check.ts';
 

@@ -14,7 +14,7 @@ import { generateAllureHtml } from '../reports/allure-html.ts';
 import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
 import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
 import { countTotals, currentCommit, groupSkips, ranCount, readSummary, UNKNOWN, writeSummary, type SkipGroup, type Summary } from '../reports/summary.ts';
-import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
+import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, DEFAULT_OUT_FOLDER, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
 import { SUMMARY_FILE } from './reporter/summary-reporter.ts';
 
 export const CONFIG_FILE = fileURLToPath(new URL('./vitest.config.ts', import.meta.url));
@@ -34,7 +34,7 @@ export interface RunOptions {
   rig?: string;
   /** Only checks whose id matches this pattern (vitest testNamePattern). */
   grep?: string;
-  /** Output folder (default 'reports', relative to the working directory). */
+  /** Output folder (default 'results', relative to the working directory). */
   outDir?: string;
   /** Generate the Allure HTML (default true). */
   html?: boolean;
@@ -143,7 +143,7 @@ async function step(errors: string[], what: string, fn: () => Promise<void> | vo
 export async function runConformance(opts: RunOptions = {}): Promise<ConformanceResult> {
   const log = opts.log ?? (() => undefined);
   const startedAt = new Date();
-  const outDir = resolve(opts.outDir ?? 'reports');
+  const outDir = resolve(opts.outDir ?? DEFAULT_OUT_FOLDER);
   const checksDir = resolve(opts.checksDir ?? DEFAULT_CHECKS_DIR);
   const iutCommand = opts.iut ?? DEFAULT_IUT_COMMAND;
   const concurrency = checkConcurrency(opts.concurrency ?? 1);

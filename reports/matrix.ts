@@ -95,7 +95,7 @@ function cellText(c: MatrixCell | undefined): string {
 }
 
 export function matrixMarkdown(m: Matrix): string {
-  const lines = ['# Conformance matrix', '', 'Attribute x IUT, from the latest run of each IUT (reports/runs/).', ''];
+  const lines = ['# Conformance matrix', '', 'Attribute x IUT, from the latest run of each IUT (runs/).', ''];
   if (m.iuts.length === 0) return [...lines, 'No runs yet.'].join('\n') + '\n';
   for (const i of m.iuts) lines.push(`- **${i.name}** ${i.version}, commit ${i.commit}, run ${i.startedAt}`);
   lines.push('', `| attribute | ${m.iuts.map((i) => i.name).join(' | ')} |`, `|---|${m.iuts.map(() => '---').join('|')}|`);

@@ -1,4 +1,4 @@
-// The machine-readable summary of one conformance run (README "Reports": reports/summary.json
+// The machine-readable summary of one conformance run (README "Reports": results/summary.json
 // per test id, status, duration, IUT, rig, commit). Written by the summary reporter, read by the
 // matrix and the CLI.
 import { execFileSync } from 'node:child_process';

@@ -12,7 +12,7 @@ export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <fil
   --iut "<command>"   the IUT driver command (default: the reference pusher, lpbench driver)
   --rig <file>        rig file (default: rig/default.yaml)
   --grep <pattern>    run only the checks whose id matches this pattern
-  --out <dir>         output folder (default: reports)
+  --out <dir>         output folder (default: results)
   --no-html           skip the Allure HTML report
   --concurrency <n>   checks run at once inside each check file (1 to 8; default 1)
 

@@ -1,10 +1,11 @@
 // LivePusher: the reference implementation of the component outside the mini-program runtime.
-// Attribute model (validated against spec/), lifecycle state machine, context methods, the
-// media pipeline, the publisher and netstatus.
+// Attribute model (validated against spec/) and context methods, wiring together the lifecycle
+// table (pusher-state.ts), the encoder supervisor (encoder-supervisor.ts), the stream clock
+// (stream-clock.ts), the preview/snapshot pictures (preview-still.ts), the media pipeline, the
+// publisher and netstatus.
 // Spec: live-pusher.zh.md (通用属性, 错误码, 状态码, 网络状态数据) and context-api.md.
 import { EventEmitter } from 'node:events';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attributeDefaults, retry as retrySpec, statusCode as statusSpec, errorCode as errorSpec } from '../spec/index.ts';
@@ -12,13 +13,17 @@ import { validateAttributes, type AttributeError } from '../spec/validate.ts';
 import { parseVideoTagBody } from '../protocol/flv/index.ts';
 import { parseAvcDecoderConfigurationRecord, parseSps } from '../protocol/avc.ts';
 import { encoderChanged, resolveEncodeConfig, type EncodeConfig } from './encode-config.ts';
-import { MediaPipeline, type AudioInput, type PipelineOptions, type EncodedAudio, type EncodedVideo, type PictureSource, type RawFrame, type VideoInput } from './media-pipeline.ts';
+import { RestartBudget, deathReport, firstLine, followUpFailureReport, startFailureReport, type StatusReport } from './encoder-supervisor.ts';
+import { MediaPipeline, type PipelineOptions, type EncodedAudio, type EncodedVideo, type PictureSource, type VideoInput } from './media-pipeline.ts';
 import { NETSTATUS_INTERVAL_MS, NetstatusMeter, type NetstatusInfo } from './netstatus.ts';
-import { encodePngRgb, encodePpm, mirrorRgb } from './png.ts';
+import { PreviewStill, checkSnapshotArgs } from './preview-still.ts';
 import { StreamPublisher } from './publisher.ts';
+import { CODE, encodesIn, milestonesRaised, transition, type LifecycleCall, type PusherState, type Transition } from './pusher-state.ts';
 import { resolveSources, type PusherRig } from './rig-sources.ts';
+import { StreamClock } from './stream-clock.ts';
 
-export type PusherState = 'idle' | 'previewing' | 'pushing' | 'paused';
+export type { PusherState } from './pusher-state.ts';
+export { ENCODER_RESTART_LIMIT } from './encoder-supervisor.ts';
 
 /** A context method's fail payload (the driver protocol's `error` reply). */
 export class PusherCallError extends Error {
@@ -75,27 +80,6 @@ export interface PusherHooks {
   encodeConfig?: (config: EncodeConfig) => EncodeConfig;
 }
 
-/**
- * Restarts of a dying encoder allowed within the window (1104 each: 内部会重启编码器); one more
- * death inside the window gives up with -1303 (视频编码失败) and ends the push, so an encoder
- * that cannot run (a broken binary, a source that keeps failing) cannot restart forever.
- */
-export const ENCODER_RESTART_LIMIT = { count: 3, windowMs: 10_000 } as const;
-
-/** Status codes the pusher itself raises (meanings from spec/ 状态码). */
-const CODE = {
-  cameraOpened: 1003,
-  firstFrame: 1007,
-  encoderStarted: 1008,
-  cameraDenied: 10001,
-  micDenied: 10002,
-  waitingImageFailed: 10004,
-  cameraFailed: -1301,
-  micFailed: -1302,
-  encoderRestarting: 1104,
-  encoderFailed: -1303,
-} as const;
-
 type Detail = Record<string, unknown>;
 
 /**
@@ -118,15 +102,13 @@ export class LivePusher extends EventEmitter {
   private readonly rig: PusherRig;
   private readonly retryPolicy: { count: number; intervalMs: number };
   private readonly hooks: PusherHooks;
-  private streamBase = 0;
-  private lastStreamTs = -1;
+  private readonly clock = new StreamClock();
   private pushMilestones = new Set<number>();
-  private snapshotCount = 0;
-  private lastFrame: RawFrame | undefined;
+  private readonly pictures: PreviewStill;
   private op: Promise<unknown> = Promise.resolve();
   private disposed = false;
-  /** When the encoder died recently (ENCODER_RESTART_LIMIT). */
-  private encoderDeaths: number[] = [];
+  /** Deaths of the encoder within ENCODER_RESTART_LIMIT's window. */
+  private readonly restartBudget = new RestartBudget();
 
   constructor(opts: LivePusherOptions = {}) {
     super();
@@ -135,6 +117,7 @@ export class LivePusher extends EventEmitter {
     this.workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'lpbench-ref-'));
     this.retryPolicy = opts.retry ?? { count: retrySpec.count.default, intervalMs: retrySpec.intervalSeconds.default * 1000 };
     this.hooks = opts.hooks ?? {};
+    this.pictures = new PreviewStill(this.workDir);
     this.config = resolveEncodeConfig(this.attrs, this.explicit);
   }
 
@@ -206,9 +189,16 @@ export class LivePusher extends EventEmitter {
 
   // ---- context methods ---------------------------------------------------------------------
 
+  /** The lifecycle table's answer for `call` now; an illegal call fails with its reason. */
+  private legal(call: LifecycleCall): Transition {
+    const t = transition(this.state, call);
+    if (t.kind === 'illegal') throw new PusherCallError(`${call}:fail ${t.reason}`);
+    return t;
+  }
+
   start(): Promise<Detail> {
     return this.serial(async () => {
-      if (this.state === 'pushing' || this.state === 'paused') return { errMsg: 'start:ok' };
+      if (this.legal('start').kind === 'noop') return { errMsg: 'start:ok' };
       if (!this.attrs['url']) throw new PusherCallError('start:fail url is empty; set the url attribute to an rtmp:// address first');
       await this.doStart();
       return { errMsg: 'start:ok' };
@@ -217,6 +207,7 @@ export class LivePusher extends EventEmitter {
 
   stop(): Promise<Detail> {
     return this.serial(async () => {
+      this.legal('stop');
       await this.teardown();
       return { errMsg: 'stop:ok' };
     });
@@ -224,8 +215,7 @@ export class LivePusher extends EventEmitter {
 
   pause(): Promise<Detail> {
     return this.serial(async () => {
-      if (this.state !== 'pushing') throw new PusherCallError(`pause:fail not pushing (state ${this.state})`);
-      this.state = 'paused';
+      this.state = this.moveTo(this.legal('pause'));
       await this.restartPipeline();
       return { errMsg: 'pause:ok' };
     });
@@ -233,8 +223,7 @@ export class LivePusher extends EventEmitter {
 
   resume(): Promise<Detail> {
     return this.serial(async () => {
-      if (this.state !== 'paused') throw new PusherCallError(`resume:fail not paused (state ${this.state})`);
-      this.state = 'pushing';
+      this.state = this.moveTo(this.legal('resume'));
       await this.restartPipeline();
       return { errMsg: 'resume:ok' };
     });
@@ -242,10 +231,11 @@ export class LivePusher extends EventEmitter {
 
   startPreview(): Promise<Detail> {
     return this.serial(async () => {
-      if (this.state !== 'idle') return { errMsg: 'startPreview:ok' };
+      const t = this.legal('startPreview');
+      if (t.kind === 'noop') return { errMsg: 'startPreview:ok' };
       this.checkCameraPermission('startPreview');
-      this.state = 'previewing';
-      this.pushMilestones = new Set();
+      this.pushMilestones = new Set(milestonesRaised(this.state, 'previewing'));
+      this.state = this.moveTo(t);
       await this.restartPipeline();
       return { errMsg: 'startPreview:ok' };
     });
@@ -253,39 +243,37 @@ export class LivePusher extends EventEmitter {
 
   stopPreview(): Promise<Detail> {
     return this.serial(async () => {
-      if (this.state === 'previewing') await this.teardown();
+      if (this.legal('stopPreview').kind === 'move') await this.teardown();
       return { errMsg: 'stopPreview:ok' };
     });
   }
 
   switchCamera(): Promise<Detail> {
     return this.serial(async () => {
+      const t = this.legal('switchCamera');
       this.position = this.position === 'front' ? 'back' : 'front';
       this.config = this.resolve();
-      if (this.state !== 'idle') await this.restartPipeline();
+      if (t.kind === 'move' && t.pipeline) await this.restartPipeline();
       return { errMsg: 'switchCamera:ok' };
     });
+  }
+
+  /** The target of a `move` (the table's legal calls that change state). */
+  private moveTo(t: Transition): PusherState {
+    if (t.kind !== 'move') throw new Error(`lifecycle table: expected a move, got ${t.kind}`);
+    return t.to;
   }
 
   /** snapshot({quality, sourceType}): `stream` is the picture as pushed (remote mirror),
    *  `view` as previewed (local mirror). context-api.md: width/height are strings. */
   snapshot(args: { quality?: unknown; sourceType?: unknown } = {}): Promise<Detail> {
     return this.serial(async () => {
-      const sourceType = args.sourceType ?? 'stream';
-      if (sourceType !== 'stream' && sourceType !== 'view') {
-        throw new PusherCallError(`snapshot:fail sourceType ${JSON.stringify(sourceType)} is not legal; expected "stream" or "view"`);
-      }
-      const quality = args.quality ?? 'raw';
-      if (quality !== 'raw' && quality !== 'compressed') {
-        throw new PusherCallError(`snapshot:fail quality ${JSON.stringify(quality)} is not legal; expected "raw" or "compressed"`);
-      }
+      const checked = checkSnapshotArgs(args);
+      if ('problem' in checked) throw new PusherCallError(`snapshot:fail ${checked.problem}`);
       const frame = this.pipeline?.latestFrame();
       if (!frame) throw new PusherCallError('snapshot:fail no picture yet: start the preview or the push first');
-      const mirror = sourceType === 'view' ? this.config.previewMirror : this.config.streamMirror;
-      const rgb = mirror ? mirrorRgb(frame.width, frame.height, frame.rgb) : frame.rgb;
-      const path = join(this.workDir, `snapshot-${++this.snapshotCount}.png`);
-      writeFileSync(path, encodePngRgb(frame.width, frame.height, rgb));
-      return { errMsg: 'snapshot:ok', tempImagePath: path, width: String(frame.width), height: String(frame.height) };
+      const mirror = checked.sourceType === 'view' ? this.config.previewMirror : this.config.streamMirror;
+      return { errMsg: 'snapshot:ok', ...this.pictures.writeSnapshot(frame, mirror) };
     });
   }
 
@@ -315,12 +303,16 @@ export class LivePusher extends EventEmitter {
   /** Internal follow-ups (restart after a crash, stop after giving up): errors are reported, not thrown. */
   private background(fn: () => Promise<void>): void {
     this.serial(fn).catch((err: unknown) => {
-      if (!this.disposed) this.emitStatus(CODE.encoderRestarting, `${statusSpec(CODE.encoderRestarting).meaning}: ${(err as Error).message.split('\n')[0]}`);
+      if (!this.disposed) this.report(followUpFailureReport(err));
     });
   }
 
   private emitStatus(code: number, message?: string): void {
     this.emit('statechange', { code, message: message ?? statusSpec(code).meaning });
+  }
+
+  private report(status: StatusReport): void {
+    this.emitStatus(status.code, status.message);
   }
 
   private emitError(code: number, detail?: string): void {
@@ -339,11 +331,10 @@ export class LivePusher extends EventEmitter {
   private async doStart(): Promise<void> {
     this.checkCameraPermission('start');
     if (this.rig.permissions?.record === 'denied' && this.config.micEnabled) this.emitError(CODE.micDenied, 'scope.record denied; pushing without audio');
-    const fromPreview = this.state === 'previewing';
+    // Also reached from create/update (autopush), so it enters the push from whatever state it finds.
+    this.pushMilestones = new Set(milestonesRaised(this.state, 'pushing'));
     this.state = 'pushing';
-    this.pushMilestones = fromPreview ? new Set([CODE.cameraOpened, CODE.firstFrame]) : new Set();
-    this.streamBase = 0;
-    this.lastStreamTs = -1;
+    this.clock.reset();
     this.meter = new NetstatusMeter(Date.now());
     try {
       await this.restartPipeline();
@@ -383,53 +374,29 @@ export class LivePusher extends EventEmitter {
   }
 
   private pictureSource(sources: { camera: VideoInput }): PictureSource {
-    if (this.state === 'paused') return { kind: 'still', path: this.stillPath() };
+    if (this.state === 'paused') {
+      return { kind: 'still', path: this.pictures.stillPath(this.attrs, this.config, (problem) => this.emitError(CODE.waitingImageFailed, problem)) };
+    }
     if (!this.config.cameraEnabled) return { kind: 'black' };
     return { kind: 'camera', camera: sources.camera };
-  }
-
-  /** The paused picture: the waiting-image when it loads and matches its hash, else the last frame. */
-  private stillPath(): string {
-    const image = this.attrs['waiting-image'];
-    if (typeof image === 'string' && image) {
-      const problem = this.checkWaitingImage(image);
-      if (!problem) return image;
-      this.emitError(CODE.waitingImageFailed, problem);
-    }
-    const frame = this.lastFrame;
-    const path = join(this.workDir, 'still.ppm');
-    if (frame) writeFileSync(path, encodePpm(frame.width, frame.height, frame.rgb));
-    else writeFileSync(path, encodePpm(this.config.width, this.config.height, new Uint8Array(this.config.width * this.config.height * 3)));
-    return path;
-  }
-
-  private checkWaitingImage(path: string): string | undefined {
-    if (!existsSync(path)) return `waiting-image ${path} cannot be read`;
-    const hash = this.attrs['waiting-image-hash'];
-    if (typeof hash === 'string' && hash) {
-      const actual = createHash('md5').update(readFileSync(path)).digest('hex');
-      if (actual.toLowerCase() !== hash.toLowerCase()) return `waiting-image-hash ${hash} does not match the image's MD5 ${actual}`;
-    }
-    return undefined;
   }
 
   private async restartPipeline(): Promise<void> {
     const old = this.pipeline;
     this.pipeline = undefined;
     if (old) {
-      this.lastFrame = old.latestFrame() ?? this.lastFrame;
+      this.pictures.remember(old.latestFrame());
       await old.close();
     }
     if (this.state === 'idle') return;
     const sources = resolveSources(this.rig, this.position);
-    const encode = this.state === 'pushing' || this.state === 'paused';
+    const encode = encodesIn(this.state);
     const micAllowed = this.config.micEnabled && this.rig.permissions?.record !== 'denied' && this.state !== 'paused';
     const picture = this.pictureSource(sources);
     const startFailed = (err: unknown): PusherCallError => {
-      const failed = picture.kind === 'camera' ? CODE.cameraFailed : CODE.micFailed;
-      const why = (err as Error).message.split('\n')[0];
-      this.emitStatus(failed, `${statusSpec(failed).meaning}: ${why}`);
-      return new PusherCallError(`start:fail ${why}`, failed);
+      const failed = startFailureReport(picture.kind, err);
+      this.report(failed);
+      return new PusherCallError(`start:fail ${firstLine(err)}`, failed.code);
     };
     let pipeline: MediaPipeline;
     try {
@@ -445,8 +412,7 @@ export class LivePusher extends EventEmitter {
     }
     // Listeners go on before media flows (MediaPipeline: 'started' precedes every 'video').
     this.pipeline = pipeline;
-    const base = this.lastStreamTs < 0 ? 0 : this.lastStreamTs + Math.round(1000 / this.config.fps);
-    this.streamBase = base;
+    this.clock.rebase(this.config.fps);
     this.meter?.resetKeyframes();
     pipeline.once('started', () => {
       if (this.pipeline === pipeline && picture.kind === 'camera') this.milestone(CODE.cameraOpened);
@@ -471,17 +437,12 @@ export class LivePusher extends EventEmitter {
    *  encoder has died more than ENCODER_RESTART_LIMIT.count times within its window. */
   private onEncoderDeath(pipeline: MediaPipeline, err: Error): void {
     if (this.pipeline !== pipeline) return;
-    const now = Date.now();
-    this.encoderDeaths = [...this.encoderDeaths.filter((t) => now - t < ENCODER_RESTART_LIMIT.windowMs), now];
-    const why = err.message.split('\n')[0];
-    if (this.encoderDeaths.length > ENCODER_RESTART_LIMIT.count) {
-      this.encoderDeaths = [];
-      const limit = `${ENCODER_RESTART_LIMIT.count} restarts within ${ENCODER_RESTART_LIMIT.windowMs / 1000} s did not help`;
-      this.emitStatus(CODE.encoderFailed, `${statusSpec(CODE.encoderFailed).meaning}: ${why} (${limit})`);
+    const verdict = this.restartBudget.onDeath();
+    this.report(deathReport(verdict, err));
+    if (verdict === 'give-up') {
       this.background(() => this.teardown());
       return;
     }
-    this.emitStatus(CODE.encoderRestarting, `${statusSpec(CODE.encoderRestarting).meaning}: ${why}`);
     this.background(async () => {
       try {
         await this.restartPipeline();
@@ -492,15 +453,9 @@ export class LivePusher extends EventEmitter {
     });
   }
 
-  private streamTime(ts: number): number {
-    const out = this.streamBase + ts;
-    if (out > this.lastStreamTs) this.lastStreamTs = out;
-    return out;
-  }
-
   private onVideo(pipeline: MediaPipeline, v: EncodedVideo): void {
     if (this.pipeline !== pipeline) return;
-    const ts = this.streamTime(v.timestampMs);
+    const ts = this.clock.time(v.timestampMs);
     if (v.sequenceHeader) {
       this.readEncodedSize(v.body);
       // ffmpeg opens the encoder from the first captured frame, so a sequence header proves a
@@ -516,7 +471,7 @@ export class LivePusher extends EventEmitter {
 
   private onAudio(pipeline: MediaPipeline, a: EncodedAudio): void {
     if (this.pipeline !== pipeline) return;
-    const ts = this.streamTime(a.timestampMs);
+    const ts = this.clock.time(a.timestampMs);
     if (!a.sequenceHeader) this.meter?.onAudio(a.body.length);
     this.publish({ kind: 'audio', timestampMs: ts, body: a.body, keyframe: false, sequenceHeader: a.sequenceHeader });
   }

@@ -1,0 +1,67 @@
+// The encoder supervisor's decisions: a start that fails maps to -1301 (camera) or -1302
+// (microphone); an encoder that dies after it started is restarted with 1104 (内部会重启编码器)
+// until its restart budget is spent, then given up with -1303 (视频编码失败).
+// Spec: live-pusher.zh.md (状态码 -1301, -1302, 1104, -1303).
+import { statusCode as statusSpec } from '../spec/index.ts';
+import { CODE } from './pusher-state.ts';
+import type { PictureSource } from './media-pipeline.ts';
+
+/**
+ * Restarts of a dying encoder allowed within the window (1104 each: 内部会重启编码器); one more
+ * death inside the window gives up with -1303 (视频编码失败) and ends the push, so an encoder
+ * that cannot run (a broken binary, a source that keeps failing) cannot restart forever.
+ */
+export const ENCODER_RESTART_LIMIT = { count: 3, windowMs: 10_000 } as const;
+
+const MS_PER_SECOND = 1000;
+
+/** A status report: the code and its message (the spec meaning, with the cause). */
+export interface StatusReport {
+  code: number;
+  message: string;
+}
+
+/** The first line of an error's message (ffmpeg errors carry their whole stderr after it). */
+export function firstLine(err: unknown): string {
+  return (err as Error).message.split('\n')[0] ?? '';
+}
+
+/** The deaths of the encoder within the last window; the clock is injectable for tests. */
+export class RestartBudget {
+  private deaths: number[] = [];
+
+  constructor(
+    private readonly limit: { count: number; windowMs: number } = ENCODER_RESTART_LIMIT,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Records a death: 'restart' while the budget lasts, else 'give-up' (and the budget starts over). */
+  onDeath(): 'restart' | 'give-up' {
+    const now = this.now();
+    this.deaths = [...this.deaths.filter((t) => now - t < this.limit.windowMs), now];
+    if (this.deaths.length > this.limit.count) {
+      this.deaths = [];
+      return 'give-up';
+    }
+    return 'restart';
+  }
+}
+
+/** The status for an encoder death: 1104 (restart) or -1303 (give up, with the limit spent). */
+export function deathReport(verdict: 'restart' | 'give-up', err: unknown, limit: { count: number; windowMs: number } = ENCODER_RESTART_LIMIT): StatusReport {
+  const why = firstLine(err);
+  if (verdict === 'restart') return { code: CODE.encoderRestarting, message: `${statusSpec(CODE.encoderRestarting).meaning}: ${why}` };
+  const spent = `${limit.count} restarts within ${limit.windowMs / MS_PER_SECOND} s did not help`;
+  return { code: CODE.encoderFailed, message: `${statusSpec(CODE.encoderFailed).meaning}: ${why} (${spent})` };
+}
+
+/** The status for a pipeline that failed to start: -1301 when it was opening the camera, else -1302. */
+export function startFailureReport(picture: PictureSource['kind'], err: unknown): StatusReport {
+  const code = picture === 'camera' ? CODE.cameraFailed : CODE.micFailed;
+  return { code, message: `${statusSpec(code).meaning}: ${firstLine(err)}` };
+}
+
+/** The status for a background follow-up (restart, stop) that threw: reported as 1104. */
+export function followUpFailureReport(err: unknown): StatusReport {
+  return { code: CODE.encoderRestarting, message: `${statusSpec(CODE.encoderRestarting).meaning}: ${firstLine(err)}` };
+}

@@ -1,4 +1,4 @@
-// The IUT driver protocol (DESIGN.md "The IUT driver protocol"), served for the reference
+// The IUT driver protocol (docs/driver-protocol.md), served for the reference
 // pusher: newline-delimited JSON requests in, replies and events out. No stdio here: the
 // caller feeds lines and writes what `send` is given (bench/commands/driver.ts does the I/O).
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// The one controller that decides retries (DESIGN.md house style): keeps an RTMP publish
+// The one controller that decides retries (docs/architecture.md "House style"): keeps an RTMP publish
 // session up for the pusher, buffers from the last keyframe while connecting, reports the
 // session's typed failures as status codes and gives up after the retries are spent.
 // Spec: live-pusher.zh.md 状态码 1001/1002/1102/3001-3005/-1307; context-api.md "Status codes"

@@ -1,4 +1,4 @@
-// From the rig the bench wired up (DESIGN.md driver protocol: `create.params.rig`) to the
+// From the rig the bench wired up (docs/driver-protocol.md "create": `create.params.rig`) to the
 // pusher's camera and microphone inputs. Without a rig the driver's defaults apply: the
 // synthetic camera pattern and microphone tone, both permissions granted.
 import { syntheticCamera } from '../adapters/camera/synthetic.ts';

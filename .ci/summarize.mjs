@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 // ANSI escape sequences (colours) as vitest prints them on a terminal.
+// eslint-disable-next-line no-control-regex -- the escape character is what this pattern matches
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;
 const TESTS_LINE = /^\s*Tests\s{1,}(.*)$/;
 const ERRORS_LINE = /^\s*Errors\s{1,}(\d+)\s+errors?\b/;

@@ -11,7 +11,6 @@ import {
   parseAudioSpecificConfig,
   splitAdts,
 } from '../../protocol/aac.ts';
-import { ProtocolError } from '../../protocol/errors.ts';
 import { synthAdts } from './ffmpeg-fixture.ts';
 import { bits, expectProtocolError, hex } from './bytes-helpers.ts';
 

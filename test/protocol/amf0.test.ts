@@ -12,7 +12,6 @@ import {
   type Amf0Object,
   type Amf0Value,
 } from '../../protocol/amf0.ts';
-import { ProtocolError } from '../../protocol/errors.ts';
 import { expectProtocolError, hex } from './bytes-helpers.ts';
 
 function ascii(text: string): string {

@@ -19,7 +19,6 @@ import {
   splitAnnexB,
   splitAvcc,
 } from '../../protocol/avc.ts';
-import { ProtocolError } from '../../protocol/errors.ts';
 import { bits, expectProtocolError, hex } from './bytes-helpers.ts';
 
 /** A real SPS written by ffmpeg 4.x/libx264 for testsrc 360x640 rgb24 (High 4:4:4, cropped

@@ -3,7 +3,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Amf0EcmaArray } from '../../protocol/amf0.ts';
-import { ProtocolError } from '../../protocol/errors.ts';
 import {
   FLV_TAG_HEADER_SIZE,
   FlvDemuxer,

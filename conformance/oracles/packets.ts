@@ -70,7 +70,14 @@ export function bitrateSeries(packets: readonly Packet[], stream: MediaKind, win
 /** Video frame rate from presentation timestamps: (frames - 1) / (last - first). Null with
  *  fewer than two video packets. */
 export function fps(packets: readonly Packet[]): number | null {
-  const pts = sortedPts(ofKind(packets, 'video'));
+  return packetsPerSecond(packets, 'video');
+}
+
+/** Packets per second of one stream from presentation timestamps: (n - 1) / (last - first).
+ *  For video the frame rate; for AAC audio, times the samples per packet, the sample rate.
+ *  Null with fewer than two packets. */
+export function packetsPerSecond(packets: readonly Packet[], stream: MediaKind): number | null {
+  const pts = sortedPts(ofKind(packets, stream));
   if (pts.length < 2) return null;
   const span = pts[pts.length - 1]! - pts[0]!;
   return span > 0 ? ((pts.length - 1) * MS_PER_S) / span : null;

@@ -13,6 +13,7 @@
 import { check, type CheckContext } from '../../check.ts';
 import { identifyPattern, isBlack, meanRgb, type RgbFrame } from '../../oracles/video.ts';
 import { DEFAULT_SILENCE_THRESHOLD_DBFS } from '../../oracles/audio.ts';
+import { bitrateKbps, packetsPerSecond } from '../../oracles/packets.ts';
 import { expectTrue, fail } from '../support/expect.ts';
 import { solidPng } from '../support/image.ts';
 import { attachFrame } from '../support/scenario.ts';
@@ -23,12 +24,10 @@ import {
   audioLevelIn,
   baselineWindow,
   framesIn,
-  packetRate,
   packetsIn,
   runSteps,
   sizesIn,
   stepWindow,
-  windowKbps,
   type RuntimeRun,
   type RuntimeStep,
 } from '../support/runtime-steps.ts';
@@ -226,8 +225,8 @@ const RATE_STEPS: { step: RuntimeStep; expect: RateExpectation }[] = [
 
 function judgeRate(run: RuntimeRun, label: string, w: Window, want: RateExpectation): string {
   const video = packetsIn(run, 'video', w);
-  const fps = packetRate(video);
-  const kbps = windowKbps(video);
+  const fps = packetsPerSecond(video, 'video');
+  const kbps = bitrateKbps(video, 'video');
   if (fps === null || kbps === null) fail(`${label}: too few video packets between ${describeWindow(run, w)} to measure (${video.length})`);
   const line = `${label}: ${fps.toFixed(1)} fps, ${kbps.toFixed(0)} kbps over ${video.length} packets (${describeWindow(run, w)})`;
   if (want.fps !== undefined && Math.abs(fps - want.fps) > want.fps * FPS_TOLERANCE) {
@@ -278,7 +277,7 @@ const AUDIO_STEPS: { step: RuntimeStep; expect: AudioExpectation }[] = [
 function judgeAudio(run: RuntimeRun, label: string, w: Window, want: AudioExpectation): string {
   if (typeof want === 'object') {
     const audio = packetsIn(run, 'audio', w);
-    const perSecond = packetRate(audio);
+    const perSecond = packetsPerSecond(audio, 'audio');
     if (perSecond === null) fail(`${label}: too few audio packets between ${describeWindow(run, w)} to measure a sample rate`);
     const rate = perSecond * AAC_FRAME_SAMPLES;
     if (Math.abs(rate - want.sampleRate) > want.sampleRate * SAMPLE_RATE_TOLERANCE) {

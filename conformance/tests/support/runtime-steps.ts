@@ -23,8 +23,6 @@ const FRAMES_EVERY_MS = 100;
 /** Extra observation after the last step's window, so its last frames are read even when
  *  the steps ran late. */
 const TAIL_MS = 1000;
-const MS_PER_S = 1000;
-const BITS_PER_BYTE = 8;
 
 export type RuntimeStep =
   | { name: string; update: Record<string, unknown> }
@@ -205,25 +203,6 @@ export function packetsIn(run: RuntimeRun, kind: Packet['stream'], w: { from: nu
       const at = p.arrivedAtMs ?? timeOfPts(run, video, p.ptsMs);
       return at >= w.from && at < w.to;
     });
-}
-
-/** Frames per second over packets' presentation times: (n - 1) / span. */
-export function packetRate(packets: readonly Packet[]): number | null {
-  const pts = packets.map((p) => p.ptsMs).sort((a, b) => a - b);
-  if (pts.length < 2) return null;
-  const span = pts[pts.length - 1]! - pts[0]!;
-  return span > 0 ? ((pts.length - 1) * MS_PER_S) / span : null;
-}
-
-/** Video bitrate (kbit/s) of packets over their own stream-time span. */
-export function windowKbps(packets: readonly Packet[]): number | null {
-  const sorted = [...packets].sort((a, b) => a.dtsMs - b.dtsMs);
-  if (sorted.length < 2) return null;
-  const span = sorted[sorted.length - 1]!.dtsMs - sorted[0]!.dtsMs;
-  if (!(span > 0)) return null;
-  const bytes = sorted.slice(0, -1).reduce((s, p) => s + p.size, 0);
-  // bits per millisecond are kbit/s.
-  return (bytes * BITS_PER_BYTE) / span;
 }
 
 /**

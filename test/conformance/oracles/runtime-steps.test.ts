@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../../../conformance/oracles/frame.ts';
 import type { Packet } from '../../../conformance/oracles/packets.ts';
-import { arrivalOfPts, liveTimesFromFuture, packetRate, windowKbps } from '../../../conformance/tests/support/runtime-steps.ts';
+import { bitrateKbps, packetsPerSecond } from '../../../conformance/oracles/packets.ts';
+import { arrivalOfPts, liveTimesFromFuture } from '../../../conformance/tests/support/runtime-steps.ts';
 
 const T0 = 1_000_000;
 
@@ -45,13 +46,13 @@ describe('arrivalOfPts', () => {
   });
 });
 
-describe('packetRate and windowKbps', () => {
+describe('packetsPerSecond and bitrateKbps over the packets of a runtime step', () => {
   it('measures frames per second and kbit/s over the packets of a window', () => {
     const packets = Array.from({ length: 11 }, (_, i) => packet(i * 200, 1250));
-    expect(packetRate(packets)).toBeCloseTo(5, 6);
+    expect(packetsPerSecond(packets, 'video')).toBeCloseTo(5, 6);
     // 10 packets of 1250 bytes over 2 s: 50 kbit/s (the last packet's bytes are outside the span).
-    expect(windowKbps(packets)).toBeCloseTo(50, 6);
-    expect(packetRate([packet(0, 1)])).toBeNull();
-    expect(windowKbps([])).toBeNull();
+    expect(bitrateKbps(packets, 'video')).toBeCloseTo(50, 6);
+    expect(packetsPerSecond([packet(0, 1)], 'video')).toBeNull();
+    expect(bitrateKbps([], 'video')).toBeNull();
   });
 });

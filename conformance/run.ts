@@ -12,6 +12,7 @@ import { loadRig } from '../rig/load.ts';
 import type { Rig } from '../rig/types.ts';
 import { generateAllureHtml } from '../reports/allure-html.ts';
 import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
+import { NOT_APPLICABLE_ROWS } from './not-applicable/index.ts';
 import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
 import { countTotals, currentCommit, groupSkips, ranCount, readSummary, UNKNOWN, writeSummary, type SkipGroup, type Summary } from '../reports/summary.ts';
 import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, DEFAULT_OUT_FOLDER, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
@@ -219,7 +220,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     mkdirSync(runsDir, { recursive: true });
     if (summary.tests.length > 0) copyFileSync(paths.summary, paths.run);
   });
-  await step(summary.errors, 'coverage', () => writeCoverage(join(outDir, COVERAGE_BASE), computeCoverage(spec, summary)));
+  await step(summary.errors, 'coverage', () => writeCoverage(join(outDir, COVERAGE_BASE), computeCoverage(spec, summary, NOT_APPLICABLE_ROWS)));
   await step(summary.errors, 'matrix', () => writeMatrix(join(outDir, MATRIX_BASE), computeMatrix(spec, readRuns(runsDir))));
   if (paths.html) {
     log('generating the Allure HTML report');

@@ -12,6 +12,13 @@ import type { Summary, TestStatus } from './summary.ts';
 
 export const NOT_YET = 'not yet';
 export const NOT_JUDGED = 'not judged in this run';
+export const NOT_APPLICABLE = 'not applicable';
+
+/** A spec row the suite declares it cannot judge on a desk, and why (conformance/not-applicable.ts). */
+export interface NotApplicableRow {
+  key: string;
+  reason: string;
+}
 
 export interface CoveringCheck {
   id: string;
@@ -34,19 +41,28 @@ export interface CoverageRow {
   checks: CoveringCheck[];
   /** Checks that name the row but were skipped or broke in this run. */
   notJudged: UnjudgedCheck[];
+  /** Why no check can judge the row on a desk; only for rows no check judged in this run. */
+  notApplicable?: string;
 }
 
 export interface Coverage {
   iut: string;
   commit: string;
-  /** covered: rows with a judging check; onlyNotJudged: rows whose checks were all skipped or broken. */
-  totals: { rows: number; covered: number; onlyNotJudged: number };
+  /**
+   * covered: rows with a judging check; onlyNotJudged: rows whose checks were all skipped or
+   * broken; notApplicable: rows no check judged that the suite declares not applicable.
+   */
+  totals: { rows: number; covered: number; onlyNotJudged: number; notApplicable: number };
   rows: CoverageRow[];
   /** specRows named by checks that are not rows of the spec. */
   unknownRows: { key: string; checks: string[] }[];
 }
 
-export function computeCoverage(spec: LivePusherSpec, summary: Summary): Coverage {
+/**
+ * Maps the checks of a run onto the spec rows. `notApplicable` declares rows no check can judge
+ * on a desk; a declared key that is not a spec row is an error (a typo must not hide a row).
+ */
+export function computeCoverage(spec: LivePusherSpec, summary: Summary, notApplicable: readonly NotApplicableRow[] = []): Coverage {
   const rows: CoverageRow[] = specRows(spec).map((r) => ({ key: r.key, kind: r.kind, label: r.label, checks: [], notJudged: [] }));
   const byKey = new Map(rows.map((r) => [r.key, r]));
   const parentOf = new Map(specRows(spec).flatMap((r) => (r.parent ? [[r.key, r.parent] as const] : [])));
@@ -69,6 +85,11 @@ export function computeCoverage(spec: LivePusherSpec, summary: Summary): Coverag
       else row.notJudged.push({ id: test.id, status: test.status, reason: test.message.split('\n')[0] ?? '' });
     }
   }
+  for (const na of notApplicable) {
+    const row = byKey.get(na.key);
+    if (!row) throw new Error(`not-applicable row ${JSON.stringify(na.key)} is not a row of the spec (reports/spec-rows.ts keys)`);
+    if (row.checks.length === 0) row.notApplicable = na.reason;
+  }
   return {
     iut: `${summary.iut.name} ${summary.iut.version}`,
     commit: summary.commit,
@@ -76,6 +97,7 @@ export function computeCoverage(spec: LivePusherSpec, summary: Summary): Coverag
       rows: rows.length,
       covered: rows.filter((r) => r.checks.length > 0).length,
       onlyNotJudged: rows.filter((r) => r.checks.length === 0 && r.notJudged.length > 0).length,
+      notApplicable: rows.filter((r) => r.notApplicable !== undefined).length,
     },
     rows,
     unknownRows: [...unknown].map(([key, checks]) => ({ key, checks })),
@@ -101,7 +123,8 @@ export function coverageMarkdown(c: Coverage): string {
     '# Spec coverage',
     '',
     `Checks of the run against ${c.iut} at commit ${c.commit}: ${c.totals.covered} of ${c.totals.rows} spec rows covered` +
-      ` (${c.totals.onlyNotJudged} more named only by checks that were skipped or broke).`,
+      ` (${c.totals.onlyNotJudged} more named only by checks that were skipped or broke;` +
+      ` ${c.totals.notApplicable} not applicable on a desk, with the reason).`,
     'Each row lists the checks that judged it in this run (passed or failed) among those naming it in their specRows; a value row also covers its attribute.',
     `A row whose checks were all skipped or broken is "${NOT_JUDGED}" and listed apart with the reasons.`,
   ];
@@ -110,7 +133,13 @@ export function coverageMarkdown(c: Coverage): string {
     if (rows.length === 0) continue;
     lines.push('', `## ${KIND_TITLES[kind]}`, '', '| row | key | checks |', '|---|---|---|');
     for (const r of rows) {
-      const checks = r.checks.length ? r.checks.map((k) => `${k.id} (${k.status})`).join(', ') : r.notJudged.length ? NOT_JUDGED : NOT_YET;
+      const checks = r.checks.length
+        ? r.checks.map((k) => `${k.id} (${k.status})`).join(', ')
+        : r.notApplicable !== undefined
+          ? `${NOT_APPLICABLE}: ${r.notApplicable}`
+          : r.notJudged.length
+            ? NOT_JUDGED
+            : NOT_YET;
       lines.push(`| ${cell(r.label)} | \`${r.key}\` | ${cell(checks)} |`);
     }
   }

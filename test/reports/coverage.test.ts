@@ -55,7 +55,7 @@ describe('computeCoverage', () => {
     expect(row('attribute:mirror').checks).toEqual([{ id: 'attributes/mirror/true', status: 'passed' }]);
     expect(row('attribute:mirror=false').checks).toEqual([]);
     expect(row('status:1002').checks.map((k) => k.id)).toEqual(['attributes/mirror/true', 's/1002']);
-    expect(c.totals).toEqual({ rows: specRows(spec).length, covered: 3, onlyNotJudged: 0 });
+    expect(c.totals).toEqual({ rows: specRows(spec).length, covered: 3, onlyNotJudged: 0, notApplicable: 0 });
   });
 
   it('lists rows the spec does not have', () => {
@@ -93,14 +93,14 @@ describe('computeCoverage with checks that did not judge', () => {
   it('a row judged by one check and skipped by another is covered', () => {
     expect(row('status:1002').checks).toEqual([{ id: 'status/1002/again', status: 'failed' }]);
     expect(row('status:1002').notJudged.map((k) => k.id)).toEqual(['status/1002']);
-    expect(c.totals).toEqual({ rows: specRows(spec).length, covered: 1, onlyNotJudged: 3 });
+    expect(c.totals).toEqual({ rows: specRows(spec).length, covered: 1, onlyNotJudged: 3, notApplicable: 0 });
   });
 
   it('renders not-judged rows apart with statuses and reasons', () => {
     const md = coverageMarkdown(c);
     expect(md).toContain(`| mirror = true | \`attribute:mirror=true\` | ${NOT_JUDGED} |`);
     expect(md).toContain('1 of');
-    expect(md).toContain('(3 more named only by checks that were skipped or broke)');
+    expect(md).toContain('(3 more named only by checks that were skipped or broke;');
     expect(md).toContain('## Rows named only by checks that did not judge them in this run');
     expect(md).toContain('| `attribute:mirror=true` | attributes/mirror/true (skipped: IUT x 1 does not claim attributes mirror) |');
     expect(md).not.toMatch(/`status:1002` \| [^|]*skipped/);

@@ -1,0 +1,9 @@
+// Spec rows the suite declares it cannot judge on a desk, each with the reason, shown in the
+// coverage table as "not applicable: <reason>" (reports/coverage.ts) instead of "not yet". One
+// file per area, so areas add their rows without touching each other's; a key that is not a spec
+// row fails the coverage step, and test/conformance/framework/not-applicable.test.ts keeps every
+// key unique and every reason specific.
+import type { NotApplicableRow } from '../../reports/coverage.ts';
+import { CODES_NOT_APPLICABLE } from './codes.ts';
+
+export const NOT_APPLICABLE_ROWS: readonly NotApplicableRow[] = [...CODES_NOT_APPLICABLE];

@@ -1,0 +1,205 @@
+// Bitrate adaptation between min-bitrate and max-bitrate, as a pure controller: the pusher feeds
+// it, every tick, what the RTMP session reports (bytes written to the socket so far, bytes still
+// queued in front of it, connected or not) and it answers with what to do: hold, change the
+// video bitrate (1006), step a mode preset's resolution (1005), or say the uplink cannot carry
+// even the minimum (1101). No timers and no I/O: time comes in with each sample, so the unit
+// tests drive it with synthetic links of known capacity.
+// Spec: live-pusher.zh.md 通用属性 min-bitrate / max-bitrate (最小/最大码率), mode presets;
+// 状态码 1005 (编码器分辨率改变), 1006 (编码器码率改变), 1101 (网络状况不佳：上行带宽太小，上传数据受阻);
+// context-api.md "Presets behind mode" (adaptive bitrate and resolution ranges).
+
+/** How often the pusher samples the session and asks the controller. */
+export const ADAPT_TICK_MS = 500;
+
+export interface AdapterTuning {
+  /** The queue holds more than this much sending time (queued bytes at the measured send rate): congested. */
+  congestedQueueMs: number;
+  /** Consecutive congested samples before acting (ticks × ADAPT_TICK_MS is the reaction time). */
+  congestedSamples: number;
+  /** The queue holds less than this much sending time: clear. */
+  clearQueueMs: number;
+  /** After a change, no further change down for this long (the new encoder and the drain need it). */
+  holdAfterChangeMs: number;
+  /** Clear for this long before stepping up. */
+  clearBeforeUpMs: number;
+  /** After a congestion, no step up beyond the bitrate that congested for this long (a probe instead of an oscillation). */
+  probeAfterCongestionMs: number;
+  /** Step up by this factor (capped at max-bitrate). */
+  upFactor: number;
+  /** Share of the measured send rate the new video bitrate may take (the rest: audio, RTMP framing, the backlog). */
+  headroom: number;
+  /** Sliding window of the send-rate measurement. */
+  rateWindowMs: number;
+  /** 1101 again at most this often while the uplink stays below the minimum. */
+  busyRepeatMs: number;
+}
+
+/** The reference's tuning: reacts within 1 s of sustained congestion (2 samples 500 ms apart), so
+ *  with the encoder restart the new bitrate is on the wire within 2 s of congestion. */
+export const DEFAULT_TUNING: AdapterTuning = {
+  congestedQueueMs: 400,
+  congestedSamples: 2,
+  clearQueueMs: 100,
+  holdAfterChangeMs: 1500,
+  clearBeforeUpMs: 2000,
+  probeAfterCongestionMs: 5000,
+  upFactor: 2,
+  headroom: 0.8,
+  rateWindowMs: 2000,
+  busyRepeatMs: 5000,
+};
+
+export interface AdapterBounds {
+  minKbps: number;
+  maxKbps: number;
+  /** The audio bitrate, which shares the uplink and is not adapted. */
+  audioKbps: number;
+}
+
+/** A sample of the session at `now` (ms). */
+export interface LinkSample {
+  now: number;
+  /** Bytes written into the socket so far (monotonic across reconnects). */
+  bytesSent: number;
+  /** Bytes waiting in front of the socket. */
+  queuedBytes: number;
+  connected: boolean;
+}
+
+export type AdapterDecision =
+  | { kind: 'bitrate'; fromKbps: number; toKbps: number; why: string }
+  | { kind: 'busy'; why: string };
+
+const BITS_PER_BYTE = 8;
+
+export class BitrateAdapter {
+  private target: number;
+  private samples: LinkSample[] = [];
+  private congestedRun = 0;
+  private clearSince: number | undefined;
+  private lastChangeAt = Number.NEGATIVE_INFINITY;
+  private lastCongestionAt = Number.NEGATIVE_INFINITY;
+  private congestedAtKbps = Number.POSITIVE_INFINITY;
+  private lastBusyAt = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private bounds: AdapterBounds,
+    private readonly tuning: AdapterTuning = DEFAULT_TUNING,
+  ) {
+    this.target = bounds.maxKbps;
+  }
+
+  /** The video bitrate the encoder should run at now. */
+  get targetKbps(): number {
+    return this.target;
+  }
+
+  /** New min/max (setData): the target is clamped into them; the push starts again from max when max changed. */
+  setBounds(bounds: AdapterBounds): void {
+    const maxChanged = bounds.maxKbps !== this.bounds.maxKbps;
+    this.bounds = bounds;
+    this.target = maxChanged ? bounds.maxKbps : clamp(this.target, bounds.minKbps, bounds.maxKbps);
+  }
+
+  /** The send rate over the last rateWindowMs, in kbps; undefined until two samples span time. */
+  sendRateKbps(): number | undefined {
+    const first = this.samples[0];
+    const last = this.samples[this.samples.length - 1];
+    if (!first || !last || last.now <= first.now) return undefined;
+    return ((last.bytesSent - first.bytesSent) * BITS_PER_BYTE) / (last.now - first.now);
+  }
+
+  /** Sending time the queue holds at the measured rate (ms); infinite when nothing moves. */
+  queueMs(sample: LinkSample): number {
+    if (sample.queuedBytes === 0) return 0;
+    const rate = this.sendRateKbps();
+    if (rate === undefined) return 0;
+    if (rate <= 0) return Number.POSITIVE_INFINITY;
+    return (sample.queuedBytes * BITS_PER_BYTE) / rate;
+  }
+
+  /** One sample; the decisions it leads to, in the order to report them. */
+  tick(sample: LinkSample): AdapterDecision[] {
+    if (!sample.connected) {
+      // A reconnect is not congestion: the rate window starts over on the next connection.
+      this.samples = [];
+      this.congestedRun = 0;
+      this.clearSince = undefined;
+      return [];
+    }
+    this.samples.push(sample);
+    while (this.samples.length > 2 && sample.now - this.samples[1]!.now >= this.tuning.rateWindowMs) this.samples.shift();
+    const queueMs = this.queueMs(sample);
+    if (queueMs > this.tuning.congestedQueueMs) {
+      this.congestedRun += 1;
+      this.clearSince = undefined;
+      if (this.congestedRun >= this.tuning.congestedSamples) return this.onCongestion(sample, queueMs);
+      return [];
+    }
+    this.congestedRun = 0;
+    if (queueMs < this.tuning.clearQueueMs) {
+      this.clearSince ??= sample.now;
+      return this.onClear(sample);
+    }
+    this.clearSince = undefined;
+    return [];
+  }
+
+  private onCongestion(sample: LinkSample, queueMs: number): AdapterDecision[] {
+    const { minKbps, maxKbps, audioKbps } = this.bounds;
+    if (sample.now - this.lastChangeAt < this.tuning.holdAfterChangeMs) return [];
+    this.lastCongestionAt = sample.now;
+    const rate = this.sendRateKbps() ?? 0;
+    const carries = Math.floor(rate * this.tuning.headroom - audioKbps);
+    const decisions: AdapterDecision[] = [];
+    const queue = Number.isFinite(queueMs) ? `${Math.round(queueMs)} ms` : 'a queue that does not move';
+    const next = clamp(carries, minKbps, maxKbps);
+    if (next < this.target) {
+      decisions.push({ kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink carries ${Math.round(rate)} kbps with ${queue} queued` });
+      this.congestedAtKbps = this.target;
+      this.target = next;
+      this.lastChangeAt = sample.now;
+    }
+    if (carries < minKbps && this.target === minKbps && sample.now - this.lastBusyAt >= this.tuning.busyRepeatMs) {
+      decisions.push({ kind: 'busy', why: `uplink carries ${Math.round(rate)} kbps, below min-bitrate ${minKbps} kbps + audio ${audioKbps} kbps (${queue} queued)` });
+      this.lastBusyAt = sample.now;
+    }
+    this.congestedRun = 0;
+    return decisions;
+  }
+
+  private onClear(sample: LinkSample): AdapterDecision[] {
+    const { maxKbps } = this.bounds;
+    if (this.target >= maxKbps || this.clearSince === undefined) return [];
+    if (sample.now - this.clearSince < this.tuning.clearBeforeUpMs) return [];
+    if (sample.now - this.lastChangeAt < this.tuning.clearBeforeUpMs) return [];
+    let next = Math.min(maxKbps, Math.round(this.target * this.tuning.upFactor));
+    const probing = sample.now - this.lastCongestionAt >= this.tuning.probeAfterCongestionMs;
+    // Until a probe is due, stay below the bitrate that last congested.
+    if (!probing) next = Math.min(next, this.congestedAtKbps - 1);
+    if (next <= this.target) return [];
+    const decision: AdapterDecision = { kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink clear for ${sample.now - this.clearSince} ms` };
+    if (probing) this.congestedAtKbps = Number.POSITIVE_INFINITY;
+    this.target = next;
+    this.lastChangeAt = sample.now;
+    this.clearSince = sample.now;
+    return [decision];
+  }
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.max(lo, Math.min(hi, v));
+}
+
+/** A preset's encoded size at a bitrate: the low end of its adaptive resolution range while the
+ *  bitrate is in the lower half of its adaptive bitrate range, else the high end. */
+export interface AdaptiveResolution {
+  low: { width: number; height: number };
+  high: { width: number; height: number };
+  minKbps: number;
+  maxKbps: number;
+}
+
+export function resolutionAt(range: AdaptiveResolution, kbps: number): { width: number; height: number } {
+  return kbps < (range.minKbps + range.maxKbps) / 2 ? range.low : range.high;
+}

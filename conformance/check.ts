@@ -1,9 +1,11 @@
 // Declaring a conformance check (README "Reports"; docs/architecture.md "House style":
 // infrastructure failures are *broken*, assertion failures are *failed*). check(meta, body) registers one vitest test that: labels
-// it for Allure (epic = area, feature, story, severity, spec row, tolerance, id); starts the IUT
-// and says hello (a malformed hello is broken); marks it not applicable (skipped, with the
-// reason) when the IUT's capabilities lack a non-core name the check requires (core names are
-// always required: conformance/core-capabilities.ts); runs the body; and, pass or fail, attaches the IUT's event log
+// it for Allure (epic = area, feature, story, severity, spec row, tolerance, id); marks it not
+// applicable (skipped, with the reason) before any IUT is spawned when the rig does not meet its
+// requires.rig (conformance/requirements.ts) or the IUT's hello (asked once per worker of a probe)
+// lacks a non-core capability it requires (core names are always required:
+// conformance/core-capabilities.ts); starts the IUT and says hello (a malformed hello is broken;
+// the capabilities are checked again on this hello); runs the body; and, pass or fail, attaches the IUT's event log
 // and stderr and disposes the IUT. The verdict and evidence travel in task.meta to the reporters.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -14,6 +16,7 @@ import { CAPABILITY_KINDS, isCoreCapability } from './core-capabilities.ts';
 import { conformanceTest, wantsSources } from './fixtures.ts';
 import { driverEnvironment } from '../adapters/sources/driver-env.ts';
 import { IutClient, type IutCapabilities, type IutHello } from './iut-client.ts';
+import { unmetRigRequirements } from './requirements.ts';
 import type { ConformanceServer } from './server.ts';
 import { VERDICT_LABEL, REASON_LABEL, type CheckArea, type CheckMeta, type CheckTaskMeta } from './task-meta.ts';
 import { classifyError, errorMessage, NotApplicableError, type Verdict } from './verdict.ts';
@@ -93,6 +96,11 @@ export function missingCapabilities(requires: CheckMeta['requires'], caps: IutCa
   return parts.join('; ');
 }
 
+/** Whether the check requires any capability beyond the core (only those need the probe's hello). */
+function requiresCapabilities(requires: CheckMeta['requires']): boolean {
+  return CAPABILITY_KINDS.some((kind) => (requires?.[kind] ?? []).some((name) => !isCoreCapability(kind, name)));
+}
+
 async function applyLabels(meta: CheckMeta): Promise<void> {
   await allure.epic(AREA_EPICS[meta.area]);
   await allure.feature(meta.feature);
@@ -116,7 +124,7 @@ async function recordAttachment(record: CheckTaskMeta, outDir: string, name: str
 }
 
 export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void>): void {
-  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, sourcesHandle, streamName, workDir, iutSlot }) => {
+  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, sourcesHandle, helloProbe, streamName, workDir, iutSlot }) => {
     const record: CheckTaskMeta = { check: meta, attachments: [] };
     (task as RunnerTestCase).meta.lpbench = record;
     await applyLabels(meta);
@@ -126,6 +134,15 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
     let caught: unknown;
     try {
       if (lpbEnv.rig instanceof Error) throw lpbEnv.rig;
+      // Declared requirements first: nothing is spawned for a check this rig or IUT cannot have.
+      const unmet = unmetRigRequirements(meta.requires?.rig ?? [], lpbEnv.rig);
+      if (unmet.length) throw new NotApplicableError(`rig: ${unmet.join('; ')}`);
+      if (requiresCapabilities(meta.requires)) {
+        const probe = await helloProbe.get();
+        record.iut = { name: probe.name, version: probe.version, ...(probe.platform ? { platform: probe.platform } : {}), capabilities: probe.capabilities };
+        const missingBeforeSpawn = missingCapabilities(meta.requires, probe.capabilities);
+        if (missingBeforeSpawn) throw new NotApplicableError(`IUT ${probe.name} ${probe.version} does not claim ${missingBeforeSpawn}`);
+      }
       const server = await serverHandle.get();
       const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), env: driverEnvironment(), stderrFile: join(workDir, 'driver-stderr.log') });
       iutSlot.client = iut;
@@ -135,6 +152,7 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
       await allure.parameter('IUT', `${hello.name} ${hello.version}`);
       // The rig as handed to the IUT: with its synthetic sources' urls unless it draws them itself.
       const rig = wantsSources(hello.name) ? (await sourcesHandle.get()).rig : lpbEnv.rig;
+      // Again against this IUT's own hello: an IUT whose claims change between spawns is judged on these.
       const missing = missingCapabilities(meta.requires, hello.capabilities);
       if (missing) throw new NotApplicableError(`IUT ${hello.name} ${hello.version} does not claim ${missing}`);
       await body({

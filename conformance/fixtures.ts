@@ -13,7 +13,8 @@ import { test as base } from 'vitest';
 import { loadRig } from '../rig/load.ts';
 import type { Rig } from '../rig/types.ts';
 import { readConformanceEnv } from './env.ts';
-import type { IutClient } from './iut-client.ts';
+import { driverEnvironment } from '../adapters/sources/driver-env.ts';
+import { IutClient, type IutHello } from './iut-client.ts';
 import { materializeSources, type MaterializedSources } from '../adapters/sources/materialize.ts';
 import { startConformanceServer, type ConformanceServer } from './server.ts';
 
@@ -58,6 +59,15 @@ export interface SourcesHandle {
   get(): Promise<MaterializedSources>;
 }
 
+/**
+ * The IUT's hello, asked once per worker of a probe IUT that is disposed at once, so checks can
+ * evaluate their capability requirements before spawning their own IUT. A failed probe is
+ * remembered; the check that asked then ends broken with its error.
+ */
+export interface HelloProbe {
+  get(): Promise<IutHello>;
+}
+
 /** Holds the test's IUT so the fixture can dispose it whatever happens to the test. */
 export interface IutSlot {
   client: IutClient | undefined;
@@ -67,6 +77,7 @@ export interface ConformanceWorkerFixtures {
   lpbEnv: ConformanceWorkerEnv;
   serverHandle: ServerHandle;
   sourcesHandle: SourcesHandle;
+  helloProbe: HelloProbe;
 }
 
 export interface ConformanceTestFixtures {
@@ -134,6 +145,31 @@ export const conformanceTest = base.extend<{ $test: ConformanceTestFixtures; $wo
         }),
       });
       if (started) await started.then((s) => s.close()).catch(() => undefined);
+    },
+    { scope: 'worker' },
+  ],
+  helloProbe: [
+    async ({ lpbEnv }, use) => {
+      let asked: Promise<IutHello> | undefined;
+      const probeDir = mkdtempSync(join(tmpdir(), 'lpb-probe-'));
+      const probe = async (): Promise<IutHello> => {
+        const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), env: driverEnvironment(), stderrFile: join(probeDir, 'driver-stderr.log') });
+        try {
+          return await iut.hello();
+        } finally {
+          await iut.dispose();
+        }
+      };
+      try {
+        await use({
+          get() {
+            asked ??= probe();
+            return asked;
+          },
+        });
+      } finally {
+        rmSync(probeDir, { recursive: true, force: true });
+      }
     },
     { scope: 'worker' },
   ],

@@ -1,5 +1,6 @@
 // What a check hands its reporters through vitest's task.meta (serialized from the worker to the
 // main process): its declaration, the IUT that answered hello, its verdict and evidence.
+import type { RigRequirement } from './requirements.ts';
 import type { Verdict } from './verdict.ts';
 
 export type CheckArea = 'attributes' | 'events' | 'status-codes' | 'error-codes' | 'netstatus' | 'context' | 'core';
@@ -21,10 +22,12 @@ export interface CheckMeta {
   /** The tolerance the check applies, in words. */
   tolerance?: string;
   /**
-   * What the IUT must claim in its hello capabilities for the check to apply. Core names
-   * (conformance/core-capabilities.ts) are always required and never make a check skip.
+   * What the check needs, evaluated before its IUT is spawned (not applicable, with the reason,
+   * when unmet): capabilities the IUT must claim in hello (core names,
+   * conformance/core-capabilities.ts, are always required and never make a check skip), and what
+   * the rig must offer (conformance/requirements.ts).
    */
-  requires?: { attributes?: string[]; methods?: string[]; events?: string[] };
+  requires?: { attributes?: string[]; methods?: string[]; events?: string[]; rig?: readonly RigRequirement[] };
   timeoutMs?: number;
 }
 

@@ -40,10 +40,9 @@ check(
     spec: 'live-pusher.zh.md 通用属性 enable-camera (开启摄像头; default true)',
     specRows: ['attribute:enable-camera=true'],
     tolerance: `${EVERY_FRAME_TOLERANCE} shows the front camera pattern, upright and unmirrored (quadrant colours within the pattern match distance)`,
-    requires: { attributes: ['enable-camera'] },
+    requires: { attributes: ['enable-camera'], rig: ['synthetic-camera'] },
   },
   async (ctx) => {
-    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
     const { observation: o } = await pushAndObserve(ctx, { 'enable-camera': true }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
     await expectTransform(ctx, o, 'identity');
   },
@@ -80,10 +79,9 @@ for (const feature of ['mirror', 'remote-mirror'] as const) {
         spec: `live-pusher.zh.md 通用属性 ${feature} (设置推流画面是否镜像${feature === 'remote-mirror' ? '; 同 mirror 属性' : ''})`,
         specRows: [`attribute:${feature}=${value}`],
         tolerance: `${EVERY_FRAME_TOLERANCE} shows the front pattern ${value ? 'mirrored left-right' : 'unmirrored'}`,
-        requires: { attributes: [feature] },
+        requires: { attributes: [feature], rig: ['synthetic-camera'] },
       },
       async (ctx) => {
-        if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
         const { observation: o } = await pushAndObserve(ctx, { [feature]: value }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
         await expectTransform(ctx, o, value ? 'mirror' : 'identity');
       },
@@ -107,11 +105,10 @@ check(
     spec: 'live-pusher.zh.md 通用属性 remote-mirror; runtime setData (docs/driver-protocol.md `update`)',
     specRows: ['attribute:remote-mirror=true'],
     tolerance: `every frame before the update unmirrored; the first mirrored frame reaches the reader within ${RUNTIME_LIMIT_MS} ms + ${READER_ALLOWANCE_MS} ms reader allowance of the update, and every frame from then on is mirrored; the server sees one publish, never an unpublish`,
-    requires: { attributes: ['remote-mirror'] },
+    requires: { attributes: ['remote-mirror'], rig: ['synthetic-camera', 'embedded-server'] },
     timeoutMs: 60_000,
   },
   async (ctx) => {
-    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
     const embedded = embeddedServer(ctx);
     const path = `/live/${ctx.streamName}`;
     let unpublished = false;

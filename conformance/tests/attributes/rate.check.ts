@@ -54,9 +54,6 @@ function sharedPush(attrs: Record<string, unknown>, framesEveryMs: 'all' | false
 for (const fps of FPS_VALUES) {
   const push = sharedPush({ fps }, 'all');
   const requires = { attributes: ['fps'] };
-  const synthetic = (ctx: CheckContext): void => {
-    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern (its frame counter)');
-  };
 
   check(
     {
@@ -70,10 +67,9 @@ for (const fps of FPS_VALUES) {
       tolerance:
         `captured frames per wall-clock second (the median pace, over pairs ≥ ${MIN_PAIR_SPAN_MS} ms apart, at which new values of the synthetic camera's frame counter arrive at the reader) within ± ${FPS_TOLERANCE * 100} %; ` +
         `a repeated picture is no frame; counter unreadable in at most ${MAX_UNREADABLE_COUNTER_SHARE * 100} % of frames; ${LIVE_NOTE}`,
-      requires,
+      requires: { ...requires, rig: ['synthetic-camera'] },
     },
     async (ctx) => {
-      synthetic(ctx);
       const { observation: o } = await push(ctx);
       const first = Math.min(...o.frames.map((f) => f.arrivedAtMs ?? Number.POSITIVE_INFINITY));
       const rows = o.frames.map((f) => [f.arrivedAtMs === undefined ? '' : Math.round(f.arrivedAtMs - first), f.ptsMs, readFrameCounter(f) ?? ''].join(','));

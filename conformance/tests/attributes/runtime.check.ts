@@ -127,9 +127,6 @@ function pictureState(f: RgbFrame): string {
   return `${p.camera} camera, ${p.transform}`;
 }
 
-const needsPattern = (ctx: CheckContext) => {
-  if (ctx.rig.camera.front.kind !== 'synthetic' || ctx.rig.camera.back.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern on both cameras');
-};
 
 const PICTURE_STEPS: { step: RuntimeStep; expect: string }[] = [
   { step: { name: 'remote-mirror true', update: { 'remote-mirror': true } }, expect: 'front camera, mirror' },
@@ -151,11 +148,10 @@ check(
     spec: 'live-pusher.zh.md 通用属性 remote-mirror, mirror (设置推流画面是否镜像), device-position (前置或后置), enable-camera (开启摄像头), changed while pushing',
     specRows: ['attribute:remote-mirror', 'attribute:mirror', 'attribute:device-position', 'attribute:enable-camera'],
     tolerance: `every decoded frame from ${RUNTIME_LIMIT_MS} ms after each update to the next shows the new picture (camera, quadrant transform, or black), at least ${MIN_FRAMES} frames a step; the server sees no unpublish`,
-    requires: { attributes: ['remote-mirror', 'mirror', 'device-position', 'enable-camera'] },
+    requires: { attributes: ['remote-mirror', 'mirror', 'device-position', 'enable-camera'], rig: ['synthetic-cameras', 'embedded-server'] },
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
-    needsPattern(ctx);
     const run = await runSteps(ctx, {}, PICTURE_STEPS.map((s) => s.step), { baselineMs: BASELINE_MS, stepMs: STEP_MS });
     await attachTimeline(ctx, run, pictureState);
     expectAccepted(run);
@@ -194,7 +190,7 @@ check(
     spec: 'live-pusher.zh.md 通用属性 mode, aspect (3:4, 9:16), orientation (vertical, horizontal), changed while pushing; 1005 推流动态调整分辨率; context-api.md Presets behind mode',
     specRows: ['attribute:mode', 'attribute:aspect', 'attribute:orientation'],
     tolerance: `every decoded frame from ${RUNTIME_LIMIT_MS} ms after each update to the next has the new size exactly, at least ${MIN_FRAMES} frames a step; the server sees no unpublish`,
-    requires: { attributes: ['mode', 'aspect', 'orientation'] },
+    requires: { attributes: ['mode', 'aspect', 'orientation'], rig: ['embedded-server'] },
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
@@ -251,7 +247,7 @@ check(
     spec: 'live-pusher.zh.md 通用属性 fps, min-bitrate, max-bitrate, changed while pushing; 1006 推流动态调整码率',
     specRows: ['attribute:fps', 'attribute:min-bitrate', 'attribute:max-bitrate'],
     tolerance: `from ${RUNTIME_LIMIT_MS} ms after each update to the next: fps from video packet timestamps within ± ${FPS_TOLERANCE * 100} %, video bitrate (bytes over stream time) within [min-bitrate − ${BITRATE_SLACK * 100} %, max-bitrate + ${BITRATE_SLACK * 100} %] (an unimpaired link: min-bitrate is only visible as a floor); the server sees no unpublish`,
-    requires: { attributes: ['fps', 'min-bitrate', 'max-bitrate'] },
+    requires: { attributes: ['fps', 'min-bitrate', 'max-bitrate'], rig: ['embedded-server'] },
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
@@ -310,11 +306,10 @@ check(
     spec: 'live-pusher.zh.md 通用属性 muted (是否静音), enable-mic (开启或关闭麦克风), audio-quality (高音质(48KHz)或低音质(16KHz)), changed while pushing',
     specRows: ['attribute:muted', 'attribute:enable-mic', 'attribute:audio-quality'],
     tolerance: `from ${RUNTIME_LIMIT_MS} ms after each update to the next: decoded audio below ${DEFAULT_SILENCE_THRESHOLD_DBFS} dBFS RMS when muted / mic off, at least ${AUDIBLE_DBFS} dBFS when on; the sample rate (AAC packets of ${AAC_FRAME_SAMPLES} samples per second of stream time) within ± ${SAMPLE_RATE_TOLERANCE * 100} %; the server sees no unpublish`,
-    requires: { attributes: ['muted', 'enable-mic', 'audio-quality'] },
+    requires: { attributes: ['muted', 'enable-mic', 'audio-quality'], rig: ['synthetic-microphone', 'embedded-server'] },
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
-    if (ctx.rig.microphone.kind !== 'synthetic') ctx.notApplicable('needs the synthetic microphone tone');
     const run = await runSteps(ctx, { 'audio-quality': 'high' }, AUDIO_STEPS.map((s) => s.step), { baselineMs: BASELINE_MS, stepMs: STEP_MS, audio: true });
     await attachTimeline(ctx, run, (f) => `${f.width}x${f.height}`);
     expectAccepted(run);
@@ -353,11 +348,10 @@ check(
     spec: 'live-pusher.zh.md 通用属性 waiting-image (进入后台时推流的等待画面), changed while paused; context-api.md pause',
     specRows: ['attribute:waiting-image'],
     tolerance: `while paused, every decoded frame from ${RUNTIME_LIMIT_MS} ms after the waiting-image update is the new image (mean colour within ${COLOUR_TOLERANCE} per channel); after resume the camera again; the server sees no unpublish`,
-    requires: { attributes: ['waiting-image'], methods: ['pause', 'resume'] },
+    requires: { attributes: ['waiting-image'], methods: ['pause', 'resume'], rig: ['synthetic-cameras', 'embedded-server'] },
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
-    needsPattern(ctx);
     const red = `${ctx.workDir}/waiting-red.png`;
     const blue = `${ctx.workDir}/waiting-blue.png`;
     await solidPng(red, RED, STILL_SIZE.width, STILL_SIZE.height);
@@ -395,11 +389,10 @@ check(
     spec: 'live-pusher.zh.md 通用属性 fps (1-30), mode (QVGA/HVGA/SD/HD/FHD/RTC), remote-mirror (boolean), min-bitrate (≤ max-bitrate), sent while pushing',
     specRows: ['attribute:fps', 'attribute:mode', 'attribute:remote-mirror', 'attribute:min-bitrate'],
     tolerance: `each update refused with a message naming the attribute and the value; from ${RUNTIME_LIMIT_MS} ms after the first one to the end: size 360x640 exact, the front pattern unmirrored, fps 15 ± ${FPS_TOLERANCE * 100} %, video bitrate at most the SD preset's 800 kbps + ${BITRATE_SLACK * 100} %; the stream flows to the end, no unpublish`,
-    requires: { attributes: ['fps', 'mode', 'remote-mirror', 'min-bitrate'] },
+    requires: { attributes: ['fps', 'mode', 'remote-mirror', 'min-bitrate'], rig: ['synthetic-cameras', 'embedded-server'] },
     timeoutMs: TIMEOUT_MS,
   },
   async (ctx) => {
-    needsPattern(ctx);
     const steps: RuntimeStep[] = ILLEGAL_STEPS.map((s) => ({ name: `${s.attribute} ${JSON.stringify(s.value)}`, update: s.update }));
     const run = await runSteps(ctx, ILLEGAL_START, steps, { baselineMs: BASELINE_MS, stepMs: ILLEGAL_STEP_MS, sizes: true });
     await attachTimeline(ctx, run, pictureState);

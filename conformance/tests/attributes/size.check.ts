@@ -127,10 +127,9 @@ for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as cons
       spec: `live-pusher.zh.md 通用属性 aspect (宽高比，可选值有 3:4, 9:16)`,
       specRows: [`attribute:aspect=${aspect}`],
       tolerance: `height/width within ± ${ASPECT_SLACK * 100} % of the aspect; ${CROP_TOLERANCE}`,
-      requires: { attributes: ['aspect'] },
+      requires: { attributes: ['aspect'], rig: ['synthetic-camera'] },
     },
     async (ctx) => {
-      if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
       const { observation: o } = await pushAndObserve(ctx, { aspect }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
       const frame = middleFrame(o);
       await attachFrame(ctx, 'decoded frame', frame);
@@ -160,10 +159,9 @@ for (const orientation of ['vertical', 'horizontal'] as const) {
         orientation === 'vertical'
           ? `portrait frame (width < height); ${EVERY_FRAME_TOLERANCE} shows the pattern upright and undistorted`
           : `landscape frame (width > height); ${EVERY_FRAME_TOLERANCE} shows the pattern turned a quarter (either direction: the spec does not say which) and undistorted`,
-      requires: { attributes: ['orientation'] },
+      requires: { attributes: ['orientation'], rig: ['synthetic-camera'] },
     },
     async (ctx) => {
-      if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
       const { observation: o } = await pushAndObserve(ctx, { orientation }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
       const v = videoStream(o);

@@ -3,7 +3,7 @@
 // disjoint quadrant colours, so identifyPattern names the camera under any mirror or turn.
 // Spec: live-pusher.zh.md 通用属性 device-position (前置或后置，值为front, back);
 // context-api.md LivePusherContext.switchCamera (切换前后摄像头).
-import { check, type CheckContext } from '../../check.ts';
+import { check } from '../../check.ts';
 import type { CameraPosition } from '../../../adapters/camera/pattern.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { identifyPattern } from '../../oracles/video.ts';
@@ -19,9 +19,6 @@ import {
   pushAndObserve,
 } from '../support/scenario.ts';
 
-function needsBothCameras(ctx: CheckContext): void {
-  if (ctx.rig.camera.front.kind !== 'synthetic' || ctx.rig.camera.back.kind !== 'synthetic') ctx.notApplicable('needs synthetic front and back cameras');
-}
 
 function cameraProblem(expected: CameraPosition): (f: RgbFrame) => string | null {
   return (f) => {
@@ -41,10 +38,9 @@ for (const position of ['front', 'back'] as const) {
       spec: 'live-pusher.zh.md 通用属性 device-position (前置或后置，值为front, back)',
       specRows: [`attribute:device-position=${position}`],
       tolerance: `${EVERY_FRAME_TOLERANCE} shows the ${position} camera's pattern`,
-      requires: { attributes: ['device-position'] },
+      requires: { attributes: ['device-position'], rig: ['synthetic-cameras'] },
     },
     async (ctx) => {
-      needsBothCameras(ctx);
       const { observation: o } = await pushAndObserve(ctx, { 'device-position': position }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
       await expectEveryFrame(ctx, `${position} camera`, o.frames, OBSERVE_MS, cameraProblem(position));
@@ -95,11 +91,10 @@ check(
     spec: 'context-api.md LivePusherContext.switchCamera (切换前后摄像头); live-pusher.zh.md device-position (default front)',
     specRows: ['method:switchCamera'],
     tolerance: `${SWITCHES} switches ${SWITCH_EVERY_MS} ms apart; the decoded frames (one per ${PICTURE_FRAMES_EVERY_MS} ms), in stream order, show exactly the runs front, back, front, back, front, each of at least ${MIN_JUDGED_FRAMES} frames, with at most ${MAX_TRANSITION_FRAMES} frames of neither camera between runs (stream order, not wall time: the stream clock of an IUT that restarts its encoder may run behind the wall clock)`,
-    requires: { methods: ['start', 'switchCamera'] },
+    requires: { methods: ['start', 'switchCamera'], rig: ['synthetic-cameras'] },
     timeoutMs: 90_000,
   },
   async (ctx) => {
-    needsBothCameras(ctx);
     const switchedAt: number[] = [];
     const { observation: o, observedFrom } = await pushAndObserve(ctx, {}, {
       observeMs: SWITCH_OBSERVE_MS,

@@ -186,7 +186,6 @@ interface PauseRun {
 }
 
 async function runPause(ctx: CheckContext): Promise<PauseRun> {
-  if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern (its frame counter)');
   const embedded = embeddedServer(ctx);
   let unpublished = false;
   const onUnpublish = (e: { streamPath: string }) => {
@@ -272,7 +271,7 @@ check(
       `from ${SETTLE_MS} ms after pause until resume: every frame shows the camera's last picture (the front pattern, not black) with one and the same frame counter, ` +
       `at most ${STILL_MAX_AGE_MS} ms older than the last live frame and no newer than the camera's pace allows until ${SETTLE_MS} ms after the pause call; ` +
       `video packets keep coming (no gap over ${PAUSED_MAX_PACKET_GAP_MS} ms of stream time); the median level of its ${AUDIO_SLICE_MS} ms audio slices below ${DEFAULT_SILENCE_THRESHOLD_DBFS} dBFS (the tone above ${TONE_PRESENT_DBFS} dBFS before); the stream stays published`,
-    requires: { methods: ['start', 'pause', 'resume'] },
+    requires: { methods: ['start', 'pause', 'resume'], rig: ['synthetic-camera', 'embedded-server'] },
   },
   async (ctx) => {
     const s = await pauseScenario(ctx);
@@ -314,7 +313,7 @@ check(
     spec: 'context-api.md pause / resume',
     specRows: ['method:resume'],
     tolerance: `from ${SETTLE_MS} ms after resume the front camera pattern is back, its frame counter moves, and the tone is back (median level of ${AUDIO_SLICE_MS} ms slices above ${TONE_PRESENT_DBFS} dBFS)`,
-    requires: { methods: ['start', 'pause', 'resume'] },
+    requires: { methods: ['start', 'pause', 'resume'], rig: ['synthetic-camera', 'embedded-server'] },
   },
   async (ctx) => {
     const s = await pauseScenario(ctx);

@@ -50,10 +50,9 @@ check(
     spec: 'context-api.md startPreview (camera preview without pushing)',
     specRows: ['method:startPreview'],
     tolerance: 'a view snapshot shows the camera; nothing is published to the url',
-    requires: { methods: ['startPreview', 'snapshot'] },
+    requires: { methods: ['startPreview', 'snapshot'], rig: ['synthetic-camera'] },
   },
   async (ctx) => {
-    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
     await ctx.iut.create({ url: ctx.streamUrl }, ctx.rig);
     await ctx.iut.call('startPreview');
     await new Promise((r) => setTimeout(r, PICTURE_WAIT_MS));
@@ -99,10 +98,9 @@ check(
     spec: 'context-api.md snapshot sourceType view; live-pusher.zh.md local-mirror auto (前置摄像头镜像)',
     specRows: ['method:snapshot', 'attribute:local-mirror=auto'],
     tolerance: 'the PNG decodes at the reported size and shows the front pattern mirrored',
-    requires: { methods: ['start', 'snapshot'], attributes: ['local-mirror'] },
+    requires: { methods: ['start', 'snapshot'], attributes: ['local-mirror'], rig: ['synthetic-camera'] },
   },
   async (ctx) => {
-    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
     await ctx.iut.create({ url: ctx.streamUrl, 'local-mirror': 'auto' }, ctx.rig);
     await ctx.iut.call('start');
     await expectPublish(ctx, 15_000);
@@ -120,10 +118,9 @@ check(
     spec: 'context-api.md snapshot sourceType stream; live-pusher.zh.md remote-mirror',
     specRows: ['method:snapshot', 'attribute:remote-mirror=true'],
     tolerance: 'the PNG decodes at the reported size, equal to the stream size, and shows the front pattern mirrored as pushed',
-    requires: { methods: ['start', 'snapshot'], attributes: ['remote-mirror'] },
+    requires: { methods: ['start', 'snapshot'], attributes: ['remote-mirror'], rig: ['synthetic-camera'] },
   },
   async (ctx) => {
-    if (ctx.rig.camera.front.kind !== 'synthetic') ctx.notApplicable('needs the synthetic camera pattern');
     await ctx.iut.create({ url: ctx.streamUrl, 'remote-mirror': true, 'local-mirror': 'disable' }, ctx.rig);
     await ctx.iut.call('start');
     await expectPublish(ctx, 15_000);

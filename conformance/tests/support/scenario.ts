@@ -92,11 +92,12 @@ export async function expectPublish(ctx: CheckContext, timeoutMs: number): Promi
   }
 }
 
-/** The embedded server (its publish events are the truth some checks need); other servers
- *  make the check not applicable. */
+/** The embedded server (its publish events are the truth some checks need). A check that calls
+ *  this declares requires.rig 'embedded-server' (conformance/requirements.ts), so it never runs
+ *  on another server; reaching here without it is a bug of the check (broken, not skipped). */
 export function embeddedServer(ctx: CheckContext): EmbeddedServer {
   const embedded = ctx.server.embedded;
-  if (!embedded) return ctx.notApplicable('needs the embedded server (publish/unpublish events)');
+  if (!embedded) throw new Error(`${ctx.meta.id} uses the embedded server but does not declare requires.rig 'embedded-server'`);
   return embedded;
 }
 

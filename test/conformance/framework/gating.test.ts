@@ -4,7 +4,7 @@
 // name is skipped with the reason, grouped in summary.skips; a run where every check is skipped
 // says so; coverage counts only checks that judged; a malformed hello breaks every check.
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import { liveProcessCount } from '../../../adapters/process/supervised.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const CHECKS = join(HERE, 'gating-checks');
+const RIG_CHECKS = join(HERE, 'rig-checks');
 const claims = (shape: string) => `node ${join(HERE, '..', 'drivers', 'claims-driver.mjs')} ${shape}`;
 const E2E_TIMEOUT_MS = 120_000;
 
@@ -28,6 +29,42 @@ async function runWith(shape: string, grep?: string): Promise<{ r: ConformanceRe
 }
 
 const statuses = (r: ConformanceResult) => Object.fromEntries(r.tests.map((t) => [t.id, t.status]));
+
+describe('rig requirements end to end', () => {
+  it(
+    'a check whose rig requirement is unmet is skipped with the reason and no IUT is ever spawned for it',
+    async () => {
+      const dir = mkdtempSync(join(outRoot, 'rig-'));
+      const rigFile = join(dir, 'rig.yaml');
+      writeFileSync(join(dir, 'tone.wav'), '');
+      writeFileSync(rigFile, `microphone:\n  kind: file\n  path: ${join(dir, 'tone.wav')}\n`);
+      const marker = join(dir, 'spawned');
+      const iut = `sh -c 'touch ${marker}; exec ${claims('core-only')}'`;
+      const r = await runConformance({ iut, rig: rigFile, checksDir: RIG_CHECKS, outDir: join(dir, 'out'), html: false, quiet: true, grep: '^gate/rig/synthetic' });
+      expect(statuses(r)).toEqual({ 'gate/rig/synthetic-microphone': 'skipped' });
+      expect(r.skips[0]?.reason).toMatch(/^rig: needs the synthetic microphone/);
+      expect(existsSync(marker)).toBe(false);
+      expect(liveProcessCount()).toBe(0);
+    },
+    E2E_TIMEOUT_MS,
+  );
+
+  it(
+    'with the rig requirement met, an unclaimed capability is found on the probe, before the check spawns its own IUT',
+    async () => {
+      const dir = mkdtempSync(join(outRoot, 'probe-'));
+      const log = join(dir, 'spawns');
+      const iut = `sh -c 'echo x >> ${log}; exec ${claims('core-only')}'`;
+      const r = await runConformance({ iut, checksDir: RIG_CHECKS, outDir: join(dir, 'out'), html: false, quiet: true });
+      expect(statuses(r)).toEqual({ 'gate/rig/synthetic-microphone': 'skipped', 'gate/rig/snapshot-only': 'skipped' });
+      expect(r.skips.map((g) => g.reason)).toEqual(['IUT claims 0.0.1 does not claim methods snapshot']);
+      // One probe per worker (one worker: one file), none for the checks themselves.
+      const spawns = readFileSync(log, 'utf8').trim().split('\n').length;
+      expect(spawns).toBe(1);
+    },
+    E2E_TIMEOUT_MS,
+  );
+});
 
 describe('capability gating end to end (claims-driver)', () => {
   it(

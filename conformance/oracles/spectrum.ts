@@ -1,0 +1,111 @@
+// Spectral and envelope measures of decoded mono PCM for the audio checks: the level of one
+// frequency band (a BGM tone beside the microphone's), the share of the power away from a tone
+// (a voice changer's timbre), and the decay time of the tail in the gaps of the gated tone
+// (audio-reverb-type). Pure functions of the samples; pitch and the tone's on/off alignment
+// come from audio.ts.
+// Spec: live-pusher.zh.md 通用属性 (audio-reverb-type, voice-changer-type), context-api.md
+// (playBGM, setBGMVolume).
+import { DEFAULT_TONE, type ToneSpec } from '../../adapters/microphone/synthetic.ts';
+import { DBFS_FLOOR, alignTone, powerSpectrum, toDbfs } from './audio.ts';
+
+const MS_PER_S = 1000;
+/** Sum of the squared Hann window over its length, per sample (3/8). */
+const HANN_POWER_PER_SAMPLE = 3 / 8;
+
+/**
+ * RMS level (dBFS) of the part of the signal within [lowHz, highHz]: the one-sided Welch power
+ * in those bins, scaled so a sine of amplitude A inside the band reads 20·log10(A/√2).
+ */
+export function bandLevelDbfs(samples: Float32Array, sampleRate: number, lowHz: number, highHz: number): number {
+  const { power, binHz } = powerSpectrum(samples, sampleRate);
+  const n = (power.length - 1) * 2;
+  let sum = 0;
+  for (let k = Math.max(0, Math.ceil(lowHz / binHz)); k <= Math.min(power.length - 1, Math.floor(highHz / binHz)); k++) sum += power[k]!;
+  if (n === 0) return DBFS_FLOOR;
+  const meanSquare = (2 * sum) / (n * n * HANN_POWER_PER_SAMPLE);
+  return toDbfs(Math.sqrt(meanSquare));
+}
+
+/** Share (0-1) of the power (above `minHz`) that lies outside ±`bandRatio` of `toneHz`: 0 for
+ *  a pure tone there, near 1 when the tone moved or is buried in other sound. */
+export function powerAwayFrom(samples: Float32Array, sampleRate: number, toneHz: number, bandRatio: number, minHz = 50): number {
+  const { power, binHz } = powerSpectrum(samples, sampleRate);
+  let inside = 0;
+  let total = 0;
+  for (let k = Math.ceil(minHz / binHz); k < power.length; k++) {
+    const f = k * binHz;
+    total += power[k]!;
+    if (Math.abs(f - toneHz) <= toneHz * bandRatio) inside += power[k]!;
+  }
+  return total > 0 ? 1 - inside / total : 0;
+}
+
+/** Envelope block for the decay fit (ms). */
+const DECAY_BLOCK_MS = 5;
+/** Blocks left out after the tone's end edge (AAC smears an edge over ~20-40 ms). */
+const DECAY_EDGE_MS = 30;
+/** Blocks within this many dB of the noise floor are left out of the fit. */
+const DECAY_ABOVE_FLOOR_DB = 6;
+/** The fit needs this many blocks. */
+const DECAY_MIN_BLOCKS = 6;
+
+export interface DecayMeasure {
+  /** Time for the tail to fall 60 dB, extrapolated from the fitted slope (ms); Infinity when it does not fall. */
+  t60Ms: number;
+  /** Tail level at the start of the fit relative to the tone's on-level (dB). */
+  tailDb: number;
+  /** Gaps the fit used. */
+  gaps: number;
+}
+
+/**
+ * The decay of the sound in the gaps of a gated tone: the per-block levels (dB) of every gap,
+ * taken from DECAY_EDGE_MS after the tone's end, are averaged across gaps, and a line is fitted
+ * to the average while it stays DECAY_ABOVE_FLOOR_DB above `floorDbfs`. Null when no full gap
+ * was recorded or the tail is under the floor from the start (no measurable tail).
+ */
+export function decayInGaps(samples: Float32Array, sampleRate: number, tone: ToneSpec = DEFAULT_TONE, floorDbfs = -90): DecayMeasure | null {
+  const aligned = alignTone(samples, sampleRate, tone);
+  if (!aligned) return null;
+  const blockLen = Math.max(1, Math.round((sampleRate * DECAY_BLOCK_MS) / MS_PER_S));
+  const periodSamples = ((tone.onMs + tone.offMs) / MS_PER_S) * sampleRate;
+  const firstEnd = ((aligned.offsetMs + tone.onMs) / MS_PER_S) * sampleRate;
+  const gapBlocks = Math.floor(((tone.offMs - DECAY_EDGE_MS) / MS_PER_S) * sampleRate / blockLen);
+  const edge = Math.round((DECAY_EDGE_MS / MS_PER_S) * sampleRate);
+  const sums = new Float64Array(gapBlocks);
+  let gaps = 0;
+  for (let end = firstEnd - periodSamples; end < samples.length; end += periodSamples) {
+    const from = Math.round(end) + edge;
+    if (from < 0 || from + gapBlocks * blockLen > samples.length) continue;
+    for (let b = 0; b < gapBlocks; b++) {
+      let s = 0;
+      for (let i = from + b * blockLen; i < from + (b + 1) * blockLen; i++) s += samples[i]! * samples[i]!;
+      sums[b] += s / blockLen;
+    }
+    gaps++;
+  }
+  if (gaps === 0 || gapBlocks < DECAY_MIN_BLOCKS) return null;
+  const levels = Array.from(sums, (p) => toDbfs(Math.sqrt(p / gaps)));
+  const xs: number[] = [];
+  const ys: number[] = [];
+  for (const [b, db] of levels.entries()) {
+    if (db < floorDbfs + DECAY_ABOVE_FLOOR_DB) break;
+    xs.push(b * DECAY_BLOCK_MS);
+    ys.push(db);
+  }
+  if (xs.length < DECAY_MIN_BLOCKS) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < xs.length; i++) {
+    num += (xs[i]! - mx) * (ys[i]! - my);
+    den += (xs[i]! - mx) ** 2;
+  }
+  const slopeDbPerMs = den > 0 ? num / den : 0;
+  return {
+    t60Ms: slopeDbPerMs < 0 ? -60 / slopeDbPerMs : Number.POSITIVE_INFINITY,
+    tailDb: ys[0]! - aligned.onRmsDbfs,
+    gaps,
+  };
+}

@@ -15,8 +15,9 @@ export const CAPABILITIES = {
     'url', 'mode', 'autopush', 'muted', 'enable-camera', 'orientation', 'aspect', 'min-bitrate', 'max-bitrate',
     'audio-quality', 'waiting-image', 'waiting-image-hash', 'device-position', 'mirror', 'remote-mirror',
     'local-mirror', 'enable-mic', 'video-width', 'video-height', 'fps',
+    'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter',
   ],
-  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera'],
+  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom'],
   events: ['statechange', 'netstatus', 'error'],
 } as const;
 
@@ -54,6 +55,8 @@ const CALLS: Record<(typeof CAPABILITIES.methods)[number], (p: LivePusher, args:
   stopPreview: (p) => p.stopPreview(),
   snapshot: (p, a) => p.snapshot(a),
   switchCamera: (p) => p.switchCamera(),
+  setZoom: (p, a) => p.setZoom(a),
+  getMaxZoom: (p) => p.getMaxZoom(),
 };
 
 export class DriverSession {

@@ -4,6 +4,7 @@
 // min/max-bitrate, audio-quality, enable-camera, enable-mic, muted, mirror, remote-mirror,
 // device-position) and context-api.md "Presets behind mode".
 import { preset } from '../spec/index.ts';
+import { effectsFromAttributes, type VideoEffects } from './video-effects.ts';
 
 export type Mode = 'QVGA' | 'HVGA' | 'SD' | 'HD' | 'FHD' | 'RTC';
 
@@ -62,7 +63,8 @@ export const AUDIO_QUALITY: Record<'high' | 'low', { sampleRate: number; bitrate
 
 export const AUDIO_CHANNELS = 1;
 
-export interface EncodeConfig {
+/** Image processing (zoom, beauty, whiteness, filter): see video-effects.ts. */
+export interface EncodeConfig extends VideoEffects {
   width: number;
   height: number;
   fps: number;
@@ -142,6 +144,7 @@ export function resolveEncodeConfig(attrs: Record<string, unknown>, explicit: Re
     previewMirror: localMirror === 'enable' || (localMirror === 'auto' && position === 'front'),
     orientation: attrs['orientation'] === 'horizontal' ? 'horizontal' : 'vertical',
     position,
+    ...effectsFromAttributes(attrs),
   };
 }
 

@@ -21,6 +21,7 @@ import { StreamPublisher } from './publisher.ts';
 import { CODE, encodesIn, milestonesRaised, transition, type LifecycleCall, type PusherState, type Transition } from './pusher-state.ts';
 import { resolveSources, type PusherRig } from './rig-sources.ts';
 import { StreamClock } from './stream-clock.ts';
+import { MAX_ZOOM, checkZoom } from './video-effects.ts';
 
 export type { PusherState } from './pusher-state.ts';
 export { ENCODER_RESTART_LIMIT } from './encoder-supervisor.ts';
@@ -93,6 +94,8 @@ export class LivePusher extends EventEmitter {
   private state: PusherState = 'idle';
   private config: EncodeConfig;
   private position: 'front' | 'back' = 'front';
+  /** The zoom setZoom applied; undefined: the zoom attribute's (video-effects.ts). */
+  private zoomLevel: number | undefined;
   private pipeline: MediaPipeline | undefined;
   private publisher: StreamPublisher | undefined;
   private meter: NetstatusMeter | undefined;
@@ -157,6 +160,7 @@ export class LivePusher extends EventEmitter {
       const oldUrl = this.attrs['url'];
       this.apply(result.values);
       if ('device-position' in result.values) this.position = this.attrs['device-position'] === 'back' ? 'back' : 'front';
+      if ('zoom' in result.values) this.zoomLevel = undefined;
       const next = this.resolve();
       const changed = encoderChanged(this.config, next);
       this.config = next;
@@ -183,7 +187,8 @@ export class LivePusher extends EventEmitter {
   }
 
   private resolve(): EncodeConfig {
-    const config = resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
+    const resolved = resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
+    const config = this.zoomLevel === undefined ? resolved : { ...resolved, zoom: this.zoomLevel };
     return this.hooks.encodeConfig ? this.hooks.encodeConfig(config) : config;
   }
 
@@ -256,6 +261,26 @@ export class LivePusher extends EventEmitter {
       if (t.kind === 'move' && t.pipeline) await this.restartPipeline();
       return { errMsg: 'switchCamera:ok' };
     });
+  }
+
+  /** setZoom({zoom}): zoom in [1, MAX_ZOOM], one decimal; answers the zoom applied
+   *  (context-api.md setZoom). Applied now when the camera is open, else at the next start. */
+  setZoom(args: { zoom?: unknown } = {}): Promise<Detail> {
+    return this.serial(async () => {
+      const checked = checkZoom(args.zoom);
+      if ('problem' in checked) throw new PusherCallError(`setZoom:fail ${checked.problem}`);
+      this.zoomLevel = checked.zoom;
+      const next = this.resolve();
+      const changed = encoderChanged(this.config, next);
+      this.config = next;
+      if (changed && this.pipeline) await this.restartPipeline();
+      return { errMsg: 'setZoom:ok', zoom: checked.zoom };
+    });
+  }
+
+  /** getMaxZoom(): {maxZoom} as a string (context-api.md getMaxZoom). */
+  getMaxZoom(): Promise<Detail> {
+    return this.serial(async () => ({ errMsg: 'getMaxZoom:ok', maxZoom: String(MAX_ZOOM) }));
   }
 
   /** The target of a `move` (the table's legal calls that change state). */

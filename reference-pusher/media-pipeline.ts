@@ -8,6 +8,7 @@ import { ffmpegPath } from '../adapters/ffmpeg.ts';
 import { ProcessStartError, SupervisedProcess, type ProcessDiedError } from '../adapters/process/supervised.ts';
 import { FlvDemuxer, parseAudioTagBody, parseVideoTagBody } from '../protocol/flv/index.ts';
 import type { EncodeConfig } from './encode-config.ts';
+import { effectsChain, zoomChain } from './video-effects.ts';
 
 /** A video source as the adapters provide it (adapters/camera). */
 export interface VideoInput {
@@ -73,12 +74,18 @@ function pictureChain(config: EncodeConfig, picture: PictureSource, camera: Vide
     const own = camera.inputFilter({ fps: config.fps });
     if (own) parts.push(own);
   }
+  // Digital zoom: a centre crop of the capture, scaled back below (video-effects.ts).
+  const zoom = picture.kind === 'camera' ? zoomChain(config.zoom) : '';
+  if (zoom) parts.push(zoom);
   // orientation horizontal: the portrait capture is turned a quarter clockwise (spec: 画面方向).
   if (picture.kind === 'camera' && config.orientation === 'horizontal') parts.push('transpose=clock');
   const w = config.width;
   const h = config.height;
   parts.push(`crop=w='min(iw,ih*${w}/${h})':h='min(ih,iw*${h}/${w})'`);
   parts.push(`scale=${w}:${h}`, 'setsar=1', `fps=${config.fps}`);
+  // Beauty, whiteness and the colour filter act on the camera's picture (video-effects.ts).
+  const effects = picture.kind === 'camera' ? effectsChain(config) : '';
+  if (effects) parts.push(effects);
   return parts.join(',');
 }
 

@@ -116,6 +116,8 @@ export class RtmpPublishSession extends EventEmitter {
   private streamId = 0;
   private closed = false;
   private failed = false;
+  /** The failure that ended the session: a later request or wait gets it at once, not a timeout. */
+  private failure: RtmpSessionError | undefined;
   private closing: Promise<void> | undefined;
   private publishing = false;
   private queuedVideo = 0;
@@ -136,6 +138,9 @@ export class RtmpPublishSession extends EventEmitter {
   ) {
     super();
     this.writer = new ChunkWriter();
+    // A failed write is emitted on the next tick, possibly after one phase's listeners are gone and
+    // before the next phase's are on: it is never lost, as 'close' follows it and attach() checks.
+    socket.on('error', () => undefined);
   }
 
   /** rtmp://host[:1935]/app[/instance]/stream[?query] — the last path segment (with the query) is the stream. */
@@ -222,6 +227,10 @@ export class RtmpPublishSession extends EventEmitter {
     this.socket.on('end', () => this.fail(new RtmpSessionError('closed', 'the server closed the connection')));
     this.socket.on('close', () => this.fail(new RtmpSessionError('closed', 'the connection closed')));
     this.socket.on('drain', () => this.emit('drain'));
+    if (this.socket.destroyed) {
+      this.fail(new RtmpSessionError('closed', 'the connection closed as the handshake completed'));
+      return;
+    }
     if (remainder.length) this.onBytes(remainder);
   }
 
@@ -247,9 +256,12 @@ export class RtmpPublishSession extends EventEmitter {
       if (id === undefined) throw new RtmpSessionError('rejected', 'createStream returned no stream id');
       this.streamId = id;
       await new Promise<RtmpCommand>((resolve, reject) => {
+        if (this.failure) return reject(this.failure);
         this.publishWaiter = { resolve, reject };
         this.sendCommand(publishCommand(TXN.publish, this.url.streamName), this.streamId);
       });
+      // Bytes that followed Publish.Start in the same read may already have failed the session.
+      if (this.failure) throw this.failure;
       this.publishing = true;
       onPhase('publishing');
       this.stallTimer = setInterval(() => this.checkStall(), STALL_CHECK_MS);
@@ -260,6 +272,7 @@ export class RtmpPublishSession extends EventEmitter {
 
   private request(cmd: RtmpCommand, what: string): Promise<RtmpCommand> {
     return new Promise<RtmpCommand>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
       this.pending.set(cmd.transactionId, {
         resolve: (reply) => {
           if (reply.name === CommandName.Error) {
@@ -423,6 +436,7 @@ export class RtmpPublishSession extends EventEmitter {
   private fail(err: RtmpSessionError): void {
     if (this.closed || this.failed) return;
     this.failed = true;
+    this.failure = err;
     this.rejectWaiters(err);
     this.destroy();
     if (this.listenerCount('error') > 0) this.emit('error', err);

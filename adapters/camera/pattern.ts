@@ -60,6 +60,28 @@ export const COUNTER_STOP_GUARD: readonly (0 | 1)[] = [0, 1, 0, 1];
 /** The counter wraps at 2^COUNTER_BITS frames. */
 export const COUNTER_MODULUS = 2 ** COUNTER_BITS;
 
+/** Zoom ruler: small black squares on the centre lines, at these distances from the centre
+ *  (normalized per axis). A zoom about the centre moves each one out by the zoom factor while
+ *  the quadrant boundaries stay put, so the enlargement is measurable up to 0.5 / the nearest
+ *  distance. The squares straddle the quadrant boundaries, clear of every patch and sample area. */
+export const ZOOM_TICK_OFFSETS: readonly number[] = [0.05, 0.09, 0.13, 0.2, 0.3, 0.4];
+/** A tick's side: 2 % of the capture width, square at 9:16. */
+const ZOOM_TICK_W = 0.02;
+const ZOOM_TICK_H = (ZOOM_TICK_W * DEFAULT_CAPTURE_WIDTH) / DEFAULT_CAPTURE_HEIGHT;
+
+/** The zoom ruler's squares: on the horizontal centre line left and right, on the vertical one
+ *  above and below. */
+export function zoomTicks(): NormRect[] {
+  const ticks: NormRect[] = [];
+  for (const d of ZOOM_TICK_OFFSETS) {
+    for (const side of [-1, 1]) {
+      ticks.push({ x: 0.5 + side * d - ZOOM_TICK_W / 2, y: 0.5 - ZOOM_TICK_H / 2, w: ZOOM_TICK_W, h: ZOOM_TICK_H });
+      ticks.push({ x: 0.5 - ZOOM_TICK_W / 2, y: 0.5 + side * d - ZOOM_TICK_H / 2, w: ZOOM_TICK_W, h: ZOOM_TICK_H });
+    }
+  }
+  return ticks;
+}
+
 /** Where everything is. Each patch lies inside one quadrant; each quadrant has a plain sample
  *  area (inset from the quadrant edges and clear of the patches) for colour measurement. */
 export const PATTERN_GEOMETRY = {
@@ -147,6 +169,7 @@ export function renderPattern(params: PatternParams): Uint8Array {
     (Math.floor(x / cell) + Math.floor(y / cell)) % 2 === 0 ? TEXTURE_DARK : TEXTURE_LIGHT,
   );
   fillRect(rgb, width, height, PATTERN_GEOMETRY.grey, () => GREY);
+  for (const t of zoomTicks()) fillRect(rgb, width, height, t, () => BLACK);
   fillRect(rgb, width, height, PATTERN_GEOMETRY.counterBackground, () => BLACK);
   for (const c of counterCells()) {
     if (c.role === 'guard') fillRect(rgb, width, height, c.rect, () => (c.value === 1 ? WHITE : BLACK));
@@ -164,7 +187,7 @@ export function encodePpm(width: number, height: number, rgb: Uint8Array): Buffe
 }
 
 /** Bumped whenever the drawing code changes, so stale cache files are never reused. */
-const PATTERN_REVISION = 1;
+const PATTERN_REVISION = 2;
 
 export function patternCacheDir(): string {
   return join(tmpdir(), 'lpbench-cache');
@@ -173,7 +196,7 @@ export function patternCacheDir(): string {
 /** Path of the cached PPM of the pattern, rendering it first if needed. */
 export async function patternPpm(params: PatternParams): Promise<string> {
   const key = createHash('sha256')
-    .update(JSON.stringify({ rev: PATTERN_REVISION, params, CAMERA_COLOURS, PATTERN_GEOMETRY, TEXTURE_CELL_FRACTION }))
+    .update(JSON.stringify({ rev: PATTERN_REVISION, params, CAMERA_COLOURS, PATTERN_GEOMETRY, TEXTURE_CELL_FRACTION, ZOOM_TICK_OFFSETS }))
     .digest('hex')
     .slice(0, 16);
   const dir = patternCacheDir();

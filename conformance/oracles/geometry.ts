@@ -50,13 +50,13 @@ function turnsQuarter(t: Transform): boolean {
 }
 
 /** Per-channel summed-area table of an rgb24 image, for O(1) rectangle means. */
-interface Integral {
+export interface Integral {
   width: number;
   height: number;
   sums: Float64Array;
 }
 
-function integral(width: number, height: number, rgb: Uint8Array): Integral {
+export function integral(width: number, height: number, rgb: Uint8Array): Integral {
   const stride = (width + 1) * RGB_CHANNELS;
   const sums = new Float64Array(stride * (height + 1));
   for (let y = 0; y < height; y++) {
@@ -71,7 +71,7 @@ function integral(width: number, height: number, rgb: Uint8Array): Integral {
   return { width, height, sums };
 }
 
-function integralMean(img: Integral, r: NormRect): Rgb {
+export function integralMean(img: Integral, r: NormRect): Rgb {
   const x0 = Math.max(0, Math.min(img.width - 1, Math.floor(r.x * img.width)));
   const y0 = Math.max(0, Math.min(img.height - 1, Math.floor(r.y * img.height)));
   const x1 = Math.max(x0 + 1, Math.min(img.width, Math.ceil((r.x + r.w) * img.width)));
@@ -85,7 +85,7 @@ function integralMean(img: Integral, r: NormRect): Rgb {
 
 const rendered = new Map<string, Integral>();
 
-function patternIntegral(camera: CameraPosition, captureWidth: number, captureHeight: number): Integral {
+export function patternIntegral(camera: CameraPosition, captureWidth: number, captureHeight: number): Integral {
   const height = Math.max(1, Math.round((RENDER_WIDTH * captureHeight) / captureWidth));
   const key = `${camera}:${RENDER_WIDTH}x${height}`;
   let img = rendered.get(key);

@@ -26,7 +26,7 @@ const TAIL_MS = 1000;
 
 export type RuntimeStep =
   | { name: string; update: Record<string, unknown> }
-  | { name: string; call: string };
+  | { name: string; call: string; args?: Record<string, unknown> | ((done: readonly StepOutcome[]) => Record<string, unknown>) };
 
 export interface StepOutcome {
   step: RuntimeStep;
@@ -34,6 +34,8 @@ export interface StepOutcome {
   at: number;
   /** The IUT's errMsg when it refused the step, else null. */
   refused: string | null;
+  /** The IUT's result when it accepted the step (a call's success payload). */
+  result?: unknown;
 }
 
 export interface RuntimeRun {
@@ -134,14 +136,15 @@ export async function runSteps(ctx: CheckContext, attrs: Record<string, unknown>
           const at = Date.now();
           due = at + opts.stepMs;
           let refused: string | null = null;
+          let result: unknown;
           try {
-            if ('update' in step) await ctx.iut.update(step.update);
-            else await ctx.iut.call(step.call);
+            if ('update' in step) result = await ctx.iut.update(step.update);
+            else result = await ctx.iut.call(step.call, typeof step.args === 'function' ? step.args(outcomes) : step.args);
           } catch (err) {
             if (!(err instanceof IutCallError)) throw err;
             refused = err.errMsg;
           }
-          outcomes.push({ step, at, refused });
+          outcomes.push({ step, at, refused, result });
           ctx.log(`step ${i + 1} "${step.name}" at +${at - from} ms: ${refused === null ? 'accepted' : `refused: ${refused}`}`);
         }
         if (sizeWatch) {

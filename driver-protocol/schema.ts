@@ -28,14 +28,31 @@ export const SyntheticCameraSchema = Type.Object({ kind: Type.Literal('synthetic
 export const CameraSourceSchema = Type.Union([
   SyntheticCameraSchema,
   Type.Object({ kind: Type.Literal('v4l2'), device: NonEmptyString }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('v4l2'), id: Type.String({ minLength: 1, pattern: '^(path|serial):\\S+$', description: 'a stable id that survives re-plugging: path:<udev ID_PATH> or serial:<udev ID_SERIAL>; resolved to /dev/videoN on the machine that captures' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ kind: Type.Literal('v4l2loopback'), device: NonEmptyString }, { additionalProperties: false, description: 'a v4l2loopback device the bench feeds with the synthetic pattern of this camera position' }),
   Type.Object({ kind: Type.Literal('file'), path: NonEmptyString }, { additionalProperties: false }),
 ]);
 export const SyntheticMicrophoneSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized }, { additionalProperties: false });
 export const MicrophoneSourceSchema = Type.Union([
   SyntheticMicrophoneSchema,
   Type.Object({ kind: Type.Literal('pulse'), source: NonEmptyString }, { additionalProperties: false }),
+  Type.Object(
+    { kind: Type.Literal('pulse-virtual'), sink: NonEmptyString },
+    { additionalProperties: false, description: 'a PulseAudio null sink the bench makes and feeds with the synthetic tone; capture its monitor source <sink>.monitor' },
+  ),
+  Type.Object({ kind: Type.Literal('alsa'), device: NonEmptyString }, { additionalProperties: false, description: 'an ALSA capture device (hw:1,0, plughw:CARD=Mic)' }),
   Type.Object({ kind: Type.Literal('file'), path: NonEmptyString }, { additionalProperties: false }),
 ]);
+export const SerialPortConfigSchema = Type.Object(
+  {
+    port: Type.String({ minLength: 1, pattern: '^/\\S+$', description: 'the serial device path (/dev/ttyUSB0, or a socat pty link)' }),
+    baudRate: Type.Integer({ minimum: 1200, maximum: 921600 }),
+  },
+  { additionalProperties: false },
+);
 export const PermissionAnswerSchema = Type.Union([Type.Literal('granted'), Type.Literal('denied')]);
 export const ServerConfigSchema = Type.Union([
   Type.Object({ kind: Type.Literal('embedded') }, { additionalProperties: false }),
@@ -49,6 +66,12 @@ export const RigSchema = Type.Object(
     server: ServerConfigSchema,
     assets: Type.Object({ bgm: Type.Optional(Type.String()), waitingImage: Type.Optional(Type.String()) }, { additionalProperties: false }),
     network: Type.Record(Type.String(), Type.Unknown(), { description: 'reserved for network impairment' }),
+    serial: Type.Optional(
+      Type.Object(
+        { relay: Type.Optional(SerialPortConfigSchema), marker: Type.Optional(SerialPortConfigSchema) },
+        { additionalProperties: false, description: 'serial lab gear speaking adapters/serial/line-protocol.ts: a power relay and a latency marker' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

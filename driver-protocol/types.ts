@@ -20,6 +20,7 @@ import type {
   RequestSchema,
   ResultReplySchema,
   RigSchema,
+  SerialPortConfigSchema,
   ServerConfigSchema,
   UpdateRequestSchema,
 } from './schema.ts';
@@ -29,6 +30,7 @@ export type CameraSource = Static<typeof CameraSourceSchema>;
 export type MicrophoneSource = Static<typeof MicrophoneSourceSchema>;
 export type PermissionAnswer = Static<typeof PermissionAnswerSchema>;
 export type ServerConfig = Static<typeof ServerConfigSchema>;
+export type SerialPortConfig = Static<typeof SerialPortConfigSchema>;
 
 export type HelloRequest = Static<typeof HelloRequestSchema>;
 export type CreateRequest = Static<typeof CreateRequestSchema>;

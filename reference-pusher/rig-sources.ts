@@ -5,10 +5,22 @@ import { syntheticCamera } from '../adapters/camera/synthetic.ts';
 import { syntheticMicrophone } from '../adapters/microphone/synthetic.ts';
 import { fileCamera, v4l2Camera } from '../adapters/camera/devices.ts';
 import { fileMicrophone, pulseMicrophone } from '../adapters/microphone/devices.ts';
+import { alsaMicrophone } from '../adapters/microphone/alsa.ts';
+import { v4l2StableCamera } from '../adapters/v4l2/camera.ts';
 import type { AudioInput, VideoInput } from './media-pipeline.ts';
 
-type CameraEntry = { kind: 'synthetic' } | { kind: 'v4l2'; device: string } | { kind: 'file'; path: string };
-type MicrophoneEntry = { kind: 'synthetic' } | { kind: 'pulse'; source: string } | { kind: 'file'; path: string };
+type CameraEntry =
+  | { kind: 'synthetic' }
+  | { kind: 'v4l2'; device: string }
+  | { kind: 'v4l2'; id: string }
+  | { kind: 'v4l2loopback'; device: string }
+  | { kind: 'file'; path: string };
+type MicrophoneEntry =
+  | { kind: 'synthetic' }
+  | { kind: 'pulse'; source: string }
+  | { kind: 'pulse-virtual'; sink: string }
+  | { kind: 'alsa'; device: string }
+  | { kind: 'file'; path: string };
 
 /** The part of a rig the pusher reads; every field optional. */
 export interface PusherRig {
@@ -27,16 +39,21 @@ export class RigSourceError extends Error {
 
 function camera(entry: CameraEntry | undefined, position: 'front' | 'back'): VideoInput {
   if (!entry || entry.kind === 'synthetic') return syntheticCamera(position);
-  if (entry.kind === 'v4l2') return v4l2Camera(entry.device, position);
+  if (entry.kind === 'v4l2') return 'id' in entry ? v4l2StableCamera(entry.id, position) : v4l2Camera(entry.device, position);
+  // The bench feeds the loopback device with the pattern (adapters/v4l2/loopback-feed.ts); the pusher captures it like any V4L2 camera.
+  if (entry.kind === 'v4l2loopback') return v4l2Camera(entry.device, position);
   if (entry.kind === 'file') return fileCamera(entry.path, position);
-  throw new RigSourceError(`rig camera.${position}.kind ${JSON.stringify((entry as { kind: unknown }).kind)} is not one of synthetic, v4l2, file`);
+  throw new RigSourceError(`rig camera.${position}.kind ${JSON.stringify((entry as { kind: unknown }).kind)} is not one of synthetic, v4l2, v4l2loopback, file`);
 }
 
 function microphone(entry: MicrophoneEntry | undefined): AudioInput {
   if (!entry || entry.kind === 'synthetic') return syntheticMicrophone();
   if (entry.kind === 'pulse') return pulseMicrophone(entry.source);
+  // The bench made the null sink and plays the tone into it (adapters/microphone/pulse-virtual.ts); capture its monitor.
+  if (entry.kind === 'pulse-virtual') return pulseMicrophone(`${entry.sink}.monitor`);
+  if (entry.kind === 'alsa') return alsaMicrophone(entry.device);
   if (entry.kind === 'file') return fileMicrophone(entry.path);
-  throw new RigSourceError(`rig microphone.kind ${JSON.stringify((entry as { kind: unknown }).kind)} is not one of synthetic, pulse, file`);
+  throw new RigSourceError(`rig microphone.kind ${JSON.stringify((entry as { kind: unknown }).kind)} is not one of synthetic, pulse, pulse-virtual, alsa, file`);
 }
 
 export function resolveSources(rig: PusherRig, position: 'front' | 'back'): { camera: VideoInput; microphone: AudioInput } {

@@ -1,39 +1,65 @@
-// Loads and validates a rig file (YAML). Every error names the bad key and the legal values.
-// Without a file, the embedded default rig (rig/default.yaml) is used. Asset paths are
+// Loads and validates a rig file (YAML). Every error names the file (and the line:column of the
+// offending value when the YAML has one), the key path, the value found and what is legal.
+// Without a file, the embedded default rig (rig/default.yaml) is used. Asset and file paths are
 // resolved against the rig file's folder. What it returns is also checked against the driver
-// protocol's Rig schema (driver-protocol/schema.ts), the shape every driver reads.
+// protocol's Rig schema (driver-protocol/schema.ts), the shape every driver reads
+// (docs/driver-protocol.md "create").
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { isMap, isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import { SchemaViolation, validateRig as validateRigSchema } from '../driver-protocol/validate.ts';
 import {
   CAMERA_KINDS,
+  DEFAULT_SERIAL_BAUD,
+  DEFAULT_VIRTUAL_SINK,
   MICROPHONE_KINDS,
   PERMISSION_ANSWERS,
+  SERIAL_GEAR,
   SERVER_KINDS,
+  V4L2_STABLE_ID,
   type CameraSource,
   type MicrophoneSource,
   type PermissionAnswer,
   type Rig,
+  type SerialPortConfig,
   type ServerConfig,
 } from './types.ts';
 
 export const DEFAULT_RIG_FILE = fileURLToPath(new URL('./default.yaml', import.meta.url));
 
-const TOP_KEYS = ['camera', 'microphone', 'permissions', 'server', 'assets', 'network'] as const;
+const TOP_KEYS = ['camera', 'microphone', 'permissions', 'server', 'assets', 'network', 'serial'] as const;
 const CAMERA_POSITIONS = ['front', 'back'] as const;
 const PERMISSION_SCOPES = ['camera', 'record'] as const;
 const ASSET_KEYS = ['bgm', 'waitingImage'] as const;
+const SERIAL_KEYS = ['port', 'baudRate'] as const;
 const EXTERNAL_URL = /^rtmps?:\/\/[^/\s]+(\/[^\s]*)?$/;
+const SERIAL_BAUD_RANGE = { min: 1200, max: 921600 } as const;
+/** The PulseAudio names pactl accepts for a sink we create: letters, digits, _ . - */
+const SINK_NAME = /^[A-Za-z0-9_.-]+$/;
+/** Longest value quoted in an error. */
+const QUOTE_MAX_CHARS = 80;
+
+function quote(v: unknown): string {
+  if (v === undefined) return '(missing)';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > QUOTE_MAX_CHARS ? `${s.slice(0, QUOTE_MAX_CHARS)}...` : s;
+}
 
 export class RigError extends Error {
   constructor(
+    /** The rig file (absolute path), or the name given to validateRig(). */
     readonly file: string,
+    /** The dotted key path of the offending value ("camera.front.kind"), or "(file)" / "(top level)". */
     readonly key: string,
-    problem: string,
+    /** What is wrong, with what is legal. */
+    readonly problem: string,
+    /** The value found (undefined when the key is missing). */
+    readonly value?: unknown,
+    /** 1-based line:column of the value in the YAML, when known. */
+    readonly position?: { line: number; col: number },
   ) {
-    super(`rig ${file}: ${key}: ${problem}`);
+    super(`rig ${file}${position ? `:${position.line}:${position.col}` : ''}: ${key}: ${problem}`);
     this.name = 'RigError';
   }
 }
@@ -44,35 +70,73 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-class Validator {
-  constructor(readonly file: string) {}
+/** Where a key path sits in the YAML source, so errors can give line:column. */
+interface SourceMap {
+  doc: Document;
+  lines: LineCounter;
+}
 
-  fail(key: string, problem: string): never {
-    throw new RigError(this.file, key, problem);
+class Validator {
+  constructor(
+    readonly file: string,
+    private readonly source?: SourceMap,
+  ) {}
+
+  private position(key: string): { line: number; col: number } | undefined {
+    if (!this.source || key.startsWith('(')) return undefined;
+    const path = key.split('.');
+    let node: unknown = this.source.doc.getIn(path, true);
+    if (!isNode(node)) {
+      // A key that is missing or unknown: point at the key itself, else at its parent mapping.
+      const parent = this.source.doc.getIn(path.slice(0, -1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isNode(p.key) && String((p.key as { value?: unknown }).value) === path[path.length - 1]);
+        node = pair && isNode(pair.key) ? pair.key : parent;
+      } else node = parent;
+    }
+    if (!isNode(node) || !node.range) return undefined;
+    return this.source.lines.linePos(node.range[0]);
+  }
+
+  fail(key: string, problem: string, value?: unknown): never {
+    throw new RigError(this.file, key, problem, value, this.position(key));
   }
 
   obj(v: unknown, key: string): Obj {
     if (v === undefined || v === null) return {};
-    if (!isObj(v)) this.fail(key, `must be a mapping, got ${JSON.stringify(v)}`);
+    if (!isObj(v)) this.fail(key, `${quote(v)} is not legal; must be a mapping`, v);
     return v;
   }
 
   onlyKeys(o: Obj, key: string, legal: readonly string[]): void {
     for (const k of Object.keys(o)) {
-      if (!legal.includes(k)) this.fail(key ? `${key}.${k}` : k, `unknown key; legal keys: ${legal.join(', ')}`);
+      if (!legal.includes(k)) this.fail(key ? `${key}.${k}` : k, `unknown key; legal keys: ${legal.join(', ')}`, o[k]);
     }
   }
 
   oneOf<T extends string>(v: unknown, key: string, legal: readonly T[], fallback?: T): T {
     if (v === undefined && fallback !== undefined) return fallback;
     if (typeof v !== 'string' || !(legal as readonly string[]).includes(v)) {
-      this.fail(key, `${JSON.stringify(v)} is not legal; legal values: ${legal.join(', ')}`);
+      this.fail(key, `${quote(v)} is not legal; legal values: ${legal.join(', ')}`, v);
     }
     return v as T;
   }
 
   str(v: unknown, key: string): string {
-    if (typeof v !== 'string' || v.trim() === '') this.fail(key, `must be a non-empty string, got ${JSON.stringify(v)}`);
+    if (typeof v !== 'string' || v.trim() === '') this.fail(key, `${quote(v)} is not legal; must be a non-empty string`, v);
+    return v;
+  }
+
+  matching(v: unknown, key: string, pattern: RegExp, legal: string): string {
+    if (typeof v !== 'string' || !pattern.test(v)) this.fail(key, `${quote(v)} is not legal; must be ${legal}`, v);
+    return v;
+  }
+
+  int(v: unknown, key: string, range: { min: number; max: number }, fallback: number): number {
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < range.min || v > range.max) {
+      this.fail(key, `${quote(v)} is not legal; must be an integer from ${range.min} to ${range.max}`, v);
+    }
     return v;
   }
 
@@ -82,6 +146,8 @@ class Validator {
   }
 }
 
+const DEVICE_PATH = /^\/dev\/\S+$/;
+
 function camera(val: Validator, raw: unknown, key: string): CameraSource {
   const o = val.obj(raw, key);
   const kind = val.oneOf(o.kind, `${key}.kind`, CAMERA_KINDS, 'synthetic');
@@ -90,8 +156,15 @@ function camera(val: Validator, raw: unknown, key: string): CameraSource {
       val.onlyKeys(o, key, ['kind']);
       return { kind };
     case 'v4l2':
+      val.onlyKeys(o, key, ['kind', 'device', 'id']);
+      if (o.device !== undefined && o.id !== undefined) val.fail(`${key}.id`, 'give device or id, not both', o.id);
+      if (o.id !== undefined) {
+        return { kind, id: val.matching(o.id, `${key}.id`, V4L2_STABLE_ID, 'path:<udev ID_PATH> or serial:<udev ID_SERIAL> (see `udevadm info /dev/videoN`)') };
+      }
+      return { kind, device: val.matching(o.device, `${key}.device`, DEVICE_PATH, 'a device path like /dev/video0 (or give id: path:<ID_PATH> | serial:<ID_SERIAL>)') };
+    case 'v4l2loopback':
       val.onlyKeys(o, key, ['kind', 'device']);
-      return { kind, device: val.str(o.device, `${key}.device`) };
+      return { kind, device: val.matching(o.device, `${key}.device`, DEVICE_PATH, 'the v4l2loopback device path like /dev/video10') };
     case 'file':
       val.onlyKeys(o, key, ['kind', 'path']);
       return { kind, path: val.path(o.path, `${key}.path`) };
@@ -109,6 +182,12 @@ function microphone(val: Validator, raw: unknown): MicrophoneSource {
     case 'pulse':
       val.onlyKeys(o, key, ['kind', 'source']);
       return { kind, source: val.str(o.source, `${key}.source`) };
+    case 'pulse-virtual':
+      val.onlyKeys(o, key, ['kind', 'sink']);
+      return { kind, sink: o.sink === undefined ? DEFAULT_VIRTUAL_SINK : val.matching(o.sink, `${key}.sink`, SINK_NAME, 'a PulseAudio sink name of letters, digits, _ . -') };
+    case 'alsa':
+      val.onlyKeys(o, key, ['kind', 'device']);
+      return { kind, device: val.str(o.device, `${key}.device`) };
     case 'file':
       val.onlyKeys(o, key, ['kind', 'path']);
       return { kind, path: val.path(o.path, `${key}.path`) };
@@ -123,14 +202,30 @@ function server(val: Validator, raw: unknown): ServerConfig {
     return { kind };
   }
   val.onlyKeys(o, 'server', ['kind', 'url']);
-  const url = val.str(o.url, 'server.url');
-  if (!EXTERNAL_URL.test(url)) val.fail('server.url', `${JSON.stringify(url)} is not an rtmp://host:port/app url`);
+  const url = val.matching(o.url, 'server.url', EXTERNAL_URL, 'an rtmp://host:port/app url');
   return { kind, url: url.replace(/\/+$/, '') };
 }
 
-/** Validates parsed rig data; `file` names the source in errors and anchors relative paths. */
-export function validateRig(data: unknown, file: string): Rig {
-  const val = new Validator(file);
+function serial(val: Validator, raw: unknown): Rig['serial'] {
+  if (raw === undefined || raw === null) return undefined;
+  const o = val.obj(raw, 'serial');
+  val.onlyKeys(o, 'serial', SERIAL_GEAR);
+  const out: NonNullable<Rig['serial']> = {};
+  for (const gear of SERIAL_GEAR) {
+    if (o[gear] === undefined) continue;
+    const key = `serial.${gear}`;
+    const g = val.obj(o[gear], key);
+    val.onlyKeys(g, key, SERIAL_KEYS);
+    const port: SerialPortConfig = {
+      port: val.matching(g.port, `${key}.port`, /^\/\S+$/, 'an absolute serial device path like /dev/ttyUSB0'),
+      baudRate: val.int(g.baudRate, `${key}.baudRate`, SERIAL_BAUD_RANGE, DEFAULT_SERIAL_BAUD),
+    };
+    out[gear] = port;
+  }
+  return out;
+}
+
+function validate(val: Validator, data: unknown): Rig {
   const top = val.obj(data, '(top level)');
   val.onlyKeys(top, '', TOP_KEYS);
 
@@ -154,6 +249,8 @@ export function validateRig(data: unknown, file: string): Rig {
     assets,
     network: val.obj(top.network, 'network'),
   };
+  const gear = serial(val, top.serial);
+  if (gear) rig.serial = gear;
   try {
     validateRigSchema(rig);
   } catch (err) {
@@ -161,6 +258,11 @@ export function validateRig(data: unknown, file: string): Rig {
     throw err;
   }
   return rig;
+}
+
+/** Validates parsed rig data; `file` names the source in errors and anchors relative paths. */
+export function validateRig(data: unknown, file: string): Rig {
+  return validate(new Validator(file), data);
 }
 
 /** Reads a rig file (default: rig/default.yaml). Throws RigError on any bad key or value. */
@@ -172,13 +274,13 @@ export function loadRig(file?: string): Rig {
   } catch (err) {
     throw new RigError(path, '(file)', `cannot be read: ${(err as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (err) {
-    throw new RigError(path, '(file)', `is not valid YAML: ${(err as Error).message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    throw new RigError(path, '(file)', `is not valid YAML: ${first.message}`, undefined, lines.linePos(first.pos[0]));
   }
-  return validateRig(data, path);
+  return validate(new Validator(path, { doc, lines }), doc.toJS());
 }
 
 /** The RTMP url for a stream on an external server: the rig's app url with the stream appended. */

@@ -10,7 +10,7 @@ export interface ToneSpec {
 }
 
 export interface MicrophoneSource {
-  kind: 'synthetic' | 'pulse' | 'file';
+  kind: 'synthetic' | 'pulse' | 'alsa' | 'file';
   describe(): string;
   /** ffmpeg input args producing live, real-time-paced audio at `sampleRate`. */
   inputArgs(opts: { sampleRate: number }): Promise<string[]>;

@@ -1,5 +1,6 @@
 // What a check hands its reporters through vitest's task.meta (serialized from the worker to the
 // main process): its declaration, the IUT that answered hello, its verdict and evidence.
+import type { SpecRowKey } from '../reports/spec-rows.ts';
 import type { RigRequirement } from './requirements.ts';
 import type { Verdict } from './verdict.ts';
 
@@ -18,7 +19,7 @@ export interface CheckMeta {
   /** The spec row, e.g. 'live-pusher.zh.md 通用属性 mirror'. */
   spec: string;
   /** Coverage keys, e.g. ['attribute:mirror=true', 'status:1002']. */
-  specRows?: string[];
+  specRows?: SpecRowKey[];
   /** The tolerance the check applies, in words. */
   tolerance?: string;
   /**

@@ -3,21 +3,23 @@
 // Spec: live-pusher.zh.md (状态码, 错误码) and context-api.md (start/stop/pause/resume/
 // startPreview/stopPreview/switchCamera).
 
+import { ERROR, STATUS } from '../spec/codes.ts';
+
 export type PusherState = 'idle' | 'previewing' | 'pushing' | 'paused';
 
 /** Status and error codes the pusher itself raises; each is a row of spec/ (状态码 / 错误码),
  *  whose meaning is read with statusCode()/errorCode() from spec/index.ts. */
 export const CODE = {
-  cameraOpened: 1003,
-  firstFrame: 1007,
-  encoderStarted: 1008,
-  cameraDenied: 10001,
-  micDenied: 10002,
-  waitingImageFailed: 10004,
-  cameraFailed: -1301,
-  micFailed: -1302,
-  encoderRestarting: 1104,
-  encoderFailed: -1303,
+  cameraOpened: STATUS.CAMERA_OPENED,
+  firstFrame: STATUS.FIRST_FRAME,
+  encoderStarted: STATUS.ENCODER_STARTED,
+  cameraDenied: ERROR.CAMERA_DENIED,
+  micDenied: ERROR.MIC_DENIED,
+  waitingImageFailed: ERROR.WAITING_IMAGE_FAILED,
+  cameraFailed: STATUS.CAMERA_OPEN_FAILED,
+  micFailed: STATUS.MIC_OPEN_FAILED,
+  encoderRestarting: STATUS.VIDEO_ENCODER_RESTART,
+  encoderFailed: STATUS.VIDEO_ENCODE_FAILED,
 } as const;
 
 /** The context methods that move the state machine (snapshot only reads the picture). */

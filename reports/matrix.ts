@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LivePusherSpec } from '../spec/index.ts';
-import { attributeKey } from './spec-rows.ts';
 import { readSummary, TEST_STATUSES, type Summary, type TestStatus } from './summary.ts';
 
 export const RUNS_DIR = 'runs';
@@ -53,7 +52,7 @@ export function readRuns(dir: string): Summary[] {
 }
 
 function covers(specRowsOfTest: readonly string[], attribute: string): boolean {
-  const key = attributeKey(attribute);
+  const key = `attribute:${attribute}`;
   return specRowsOfTest.some((r) => r === key || r.startsWith(`${key}=`));
 }
 

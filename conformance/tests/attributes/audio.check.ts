@@ -2,6 +2,7 @@
 // silence). Truth: the AAC track's sample rate and the decoded audio at the server.
 // Spec: live-pusher.zh.md 通用属性 audio-quality (高音质(48KHz)或低音质(16KHz)), enable-mic, muted.
 import { check } from '../../check.ts';
+import type { AttributeName } from '../../../spec/index.ts';
 import { isSilent, rmsDbfs, toneFrequency } from '../../oracles/audio.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { expectEqual, expectTrue, expectWithinRatio } from '../support/expect.ts';
@@ -61,7 +62,7 @@ async function expectSilence(ctx: CheckContext, o: Observation): Promise<void> {
   expectTrue(`silence below ${SILENCE_DBFS} dBFS (measured ${level.toFixed(1)} dBFS)`, isSilent(o.audio!.samples, SILENCE_DBFS));
 }
 
-const SWITCHES = [
+const SWITCHES: { feature: AttributeName; value: boolean; heard: boolean; row: string }[] = [
   { feature: 'enable-mic', value: true, heard: true, row: '开启或关闭麦克风' },
   { feature: 'enable-mic', value: false, heard: false, row: '开启或关闭麦克风' },
   { feature: 'muted', value: false, heard: true, row: '是否静音' },

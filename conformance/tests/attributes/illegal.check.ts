@@ -3,12 +3,13 @@
 // and its later behaviour (it still accepts a legal create).
 // Spec: live-pusher.zh.md 通用属性 (types, legal values and ranges of each attribute).
 import { check, type CheckContext } from '../../check.ts';
+import type { AttributeName } from '../../../spec/index.ts';
 import { IutCallError, type IutEvent } from '../../iut-client.ts';
 import { expectTrue, fail } from '../support/expect.ts';
 
 const ERROR_EVENT_WAIT_MS = 2000;
 
-const ILLEGAL: { attribute: string; value: unknown; legal: string }[] = [
+const ILLEGAL: { attribute: AttributeName; value: unknown; legal: string }[] = [
   { attribute: 'url', value: 'http://127.0.0.1/live/x', legal: 'an rtmp:// url' },
   { attribute: 'mode', value: 'UHD', legal: 'QVGA, HVGA, SD, HD, FHD, RTC' },
   { attribute: 'autopush', value: 'sometimes', legal: 'a boolean' },

@@ -1,5 +1,6 @@
 // url and autopush: where and when the IUT pushes. Truth: the server's own publish events.
 // Spec: live-pusher.zh.md 通用属性 url (推流地址。目前仅支持 rtmp 格式), autopush (自动推流).
+import { STATUS } from '../../../spec/codes.ts';
 import { check } from '../../check.ts';
 import { expectTrue } from '../support/expect.ts';
 import { expectPublish, pushAndObserve } from '../support/scenario.ts';
@@ -41,7 +42,7 @@ check(
   async (ctx) => {
     const { observation: o } = await pushAndObserve(ctx, { autopush: true }, { noStart: true, framesEveryMs: false });
     expectTrue('packets read back', o.packets.length > 0);
-    await ctx.iut.waitForStatus(1002, 5000);
+    await ctx.iut.waitForStatus(STATUS.PUSH_BEGIN, 5000);
   },
 );
 

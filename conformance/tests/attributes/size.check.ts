@@ -4,6 +4,7 @@
 // Spec: live-pusher.zh.md 通用属性 mode / video-width / video-height / aspect / orientation;
 // context-api.md "Presets behind mode".
 import { check, type CheckContext } from '../../check.ts';
+import type { AttributeName } from '../../../spec/index.ts';
 import type { Observation } from '../../oracles/observe.ts';
 import { cropProblem, FIT_MAX_DISTANCE, readFit } from '../../oracles/geometry.ts';
 import type { Transform } from '../../oracles/transform.ts';
@@ -88,7 +89,7 @@ for (const m of MODES) {
   );
 }
 
-const SIZES = [
+const SIZES: { id: string; feature: AttributeName; story: string; attrs: Record<string, number>; w: number; h: number }[] = [
   { id: 'attributes/video-width/480', feature: 'video-width', story: '480', attrs: { 'video-width': 480, 'video-height': 640 }, w: 480, h: 640 },
   { id: 'attributes/video-height/480', feature: 'video-height', story: '480', attrs: { 'video-width': 360, 'video-height': 480 }, w: 360, h: 480 },
   { id: 'attributes/video-width/default', feature: 'video-width', story: 'default (360)', attrs: {}, w: 360, h: 640 },

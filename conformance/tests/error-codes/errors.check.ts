@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { statusKey, errorKey } from '../../../reports/spec-rows.ts';
+import { ERROR, STATUS } from '../../../spec/codes.ts';
 import { check, type CheckContext } from '../../check.ts';
 import { rmsDbfs, toneFrequency } from '../../oracles/audio.ts';
 import { identifyPattern, meanRgb, type RgbFrame } from '../../oracles/video.ts';
@@ -45,7 +47,7 @@ check(
     story: 'scope.camera denied',
     severity: 'critical',
     spec: 'live-pusher.zh.md 错误码 10001 (用户禁止使用摄像头); 需要用户授权 scope.camera',
-    specRows: ['error:10001', 'status:10001'],
+    specRows: [errorKey(ERROR.CAMERA_DENIED), statusKey(STATUS.CAMERA_DENIED)],
     tolerance: `an error event with errCode 10001 within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), no decoded frame (one per ${PICTURE_FRAMES_EVERY_MS} ms) shows either camera's pattern`,
     requires: { events: ['error'], methods: ['start'] },
   },
@@ -53,7 +55,7 @@ check(
     const rig = { ...ctx.rig, permissions: { ...ctx.rig.permissions, camera: 'denied' } };
     await ctx.iut.create({ url: ctx.streamUrl }, rig);
     await ctx.iut.call('start').catch(() => undefined);
-    await expectErrCode(ctx, 10001);
+    await expectErrCode(ctx, ERROR.CAMERA_DENIED);
     const o = await observeWhateverArrives(ctx, { durationMs: AFTER_DENIAL_OBSERVE_MS, startTimeoutMs: NOTHING_WAIT_MS, framesEveryMs: PICTURE_FRAMES_EVERY_MS });
     const camera = o.frames.filter((f) => identifyPattern(f).camera !== null);
     await attachFrame(ctx, 'a frame showing a camera', camera[0]);
@@ -70,7 +72,7 @@ check(
     story: 'scope.record denied',
     severity: 'critical',
     spec: 'live-pusher.zh.md 错误码 10002 (用户禁止使用录音); 需要用户授权 scope.record',
-    specRows: ['error:10002', 'status:10002'],
+    specRows: [errorKey(ERROR.MIC_DENIED), statusKey(STATUS.MIC_DENIED)],
     tolerance: `an error event with errCode 10002 within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), any decoded audio at or below ${NO_MIC_DBFS} dBFS RMS (no microphone sound)`,
     requires: { events: ['error'], methods: ['start'] },
   },
@@ -78,7 +80,7 @@ check(
     const rig = { ...ctx.rig, permissions: { ...ctx.rig.permissions, record: 'denied' } };
     await ctx.iut.create({ url: ctx.streamUrl }, rig);
     await ctx.iut.call('start').catch(() => undefined);
-    await expectErrCode(ctx, 10002);
+    await expectErrCode(ctx, ERROR.MIC_DENIED);
     const o = await observeWhateverArrives(ctx, { durationMs: AFTER_DENIAL_OBSERVE_MS, startTimeoutMs: NOTHING_WAIT_MS, audio: true });
     if (!o.audio || o.audio.samples.length === 0) {
       ctx.log('no audio reached the server');
@@ -101,16 +103,16 @@ check(
     feature: '10004',
     story: 'waiting-image cannot be loaded',
     spec: 'live-pusher.zh.md 错误码 10004 (等待画面资源（waiting-image）加载失败)',
-    specRows: ['error:10004', 'status:10004', 'attribute:waiting-image'],
+    specRows: [errorKey(ERROR.WAITING_IMAGE_FAILED), statusKey(STATUS.WAITING_IMAGE_FAILED), 'attribute:waiting-image'],
     tolerance: `an error event with errCode 10004 within ${ERROR_WAIT_MS / 1000} s of pause, for a waiting-image that does not exist`,
     requires: { events: ['error'], methods: ['start', 'pause'], attributes: ['waiting-image'] },
   },
   async (ctx) => {
     await ctx.iut.create({ url: ctx.streamUrl, 'waiting-image': join(ctx.workDir, 'no-such-image.png') }, ctx.rig);
     await ctx.iut.call('start');
-    await ctx.iut.waitForStatus(1002, 15_000);
+    await ctx.iut.waitForStatus(STATUS.PUSH_BEGIN, 15_000);
     await ctx.iut.call('pause').catch(() => undefined);
-    await expectErrCode(ctx, 10004);
+    await expectErrCode(ctx, ERROR.WAITING_IMAGE_FAILED);
   },
 );
 
@@ -157,14 +159,14 @@ check(
     feature: '10004',
     story: 'waiting-image-hash mismatch',
     spec: 'live-pusher.zh.md 错误码 10004; 通用属性 waiting-image-hash (等待画面资源的MD5值)',
-    specRows: ['error:10004', 'attribute:waiting-image-hash'],
+    specRows: [errorKey(ERROR.WAITING_IMAGE_FAILED), 'attribute:waiting-image-hash'],
     tolerance: `an error event with errCode 10004 within ${ERROR_WAIT_MS / 1000} s of pause, for an image whose MD5 is not waiting-image-hash; from ${PAUSE_SETTLE_MS} ms after the pause ${EVERY_FRAME_TOLERANCE} is NOT the rejected image (mean colour not within ${COLOUR_TOLERANCE} per channel of ${WAITING_COLOUR.join(',')})`,
     requires: { events: ['error'], methods: ['start', 'pause'], attributes: ['waiting-image', 'waiting-image-hash'] },
     timeoutMs: 60_000,
   },
   async (ctx) => {
     const paused = await pushPauseWithImage(ctx, () => '0'.repeat(32));
-    await expectErrCode(ctx, 10004);
+    await expectErrCode(ctx, ERROR.WAITING_IMAGE_FAILED);
     await expectEveryFrame(ctx, 'not the rejected waiting image', paused, PAUSED_WINDOW_MS, (f) =>
       showsWaitingImage(f) ? `shows the rejected waiting image (mean colour ${meanRgb(f).map(Math.round).join(',')})` : null,
     );
@@ -188,6 +190,6 @@ check(
     await expectEveryFrame(ctx, 'the waiting image', paused, PAUSED_WINDOW_MS, (f) =>
       showsWaitingImage(f) ? null : `mean colour ${meanRgb(f).map(Math.round).join(',')}, not within ${COLOUR_TOLERANCE} of ${WAITING_COLOUR.join(',')}`,
     );
-    expectEqual('no 10004 for a matching image', ctx.iut.events('error').filter((e) => (e.detail as { errCode?: unknown })?.errCode === 10004).length, 0);
+    expectEqual('no 10004 for a matching image', ctx.iut.events('error').filter((e) => (e.detail as { errCode?: unknown })?.errCode === ERROR.WAITING_IMAGE_FAILED).length, 0);
   },
 );

@@ -2,6 +2,7 @@
 // Spec: live-pusher.zh.md bindstatechange (detail = {code}), bindnetstatus (detail = {info}),
 // binderror (detail = {errMsg, errCode}); docs/driver-protocol.md "Events" (statechange {code,
 // message}); context-api.md netstatus (interval: 1 s or 2 s in the vendor docs).
+import { STATUS } from '../../../spec/codes.ts';
 import { check } from '../../check.ts';
 import { errorCodes, findStatusCode, netstatusKeys } from '../../../spec/index.ts';
 import { expectTrue } from '../support/expect.ts';
@@ -23,7 +24,7 @@ check(
   },
   async (ctx) => {
     await pushAndObserve(ctx, {}, { observeMs: 1000, framesEveryMs: false });
-    await ctx.iut.waitForStatus(1002, 5000).catch(() => undefined);
+    await ctx.iut.waitForStatus(STATUS.PUSH_BEGIN, 5000).catch(() => undefined);
     const all = ctx.iut.events('statechange');
     expectTrue('statechange events', all.length > 0);
     for (const e of all) {

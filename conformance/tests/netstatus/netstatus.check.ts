@@ -7,6 +7,7 @@
 // (report-windows.ts).
 // Spec: live-pusher.zh.md 网络状态数据（info）, bindnetstatus; context-api.md netstatus.
 import { check, type CheckContext } from '../../check.ts';
+import type { NetstatusKey } from '../../../spec/index.ts';
 import type { IutEvent } from '../../iut-client.ts';
 import type { Observation } from '../../oracles/observe.ts';
 import { expectTrue, fail } from '../support/expect.ts';
@@ -222,7 +223,7 @@ function expectCacheWithin(ctx: CheckContext, m: Measured, key: 'videoCache' | '
 }
 
 interface FieldCase {
-  key: string;
+  key: NetstatusKey;
   meaning: string;
   tolerance: string;
   judge: (ctx: CheckContext, m: Measured) => void;

@@ -5,14 +5,15 @@
 // so an extra failure code anywhere fails. Meanings come from spec/ (statusCode()).
 // Spec: live-pusher.zh.md 状态码; context-api.md "Status codes: what triggers them" (1001 = TCP +
 // RTMP connect, 1002 pushing begins, 300x retried, 1102 reconnecting, -1307 retries spent).
+import { STATUS } from '../../../spec/codes.ts';
 import { findStatusCode, retry } from '../../../spec/index.ts';
 import { fail } from './expect.ts';
 
 /** Codes of the local devices at start, in their order (context-api.md). */
-export const DEVICE_CODES: readonly number[] = [1003, 1007, 1008];
-export const CONNECTED = 1001;
-export const PUBLISHING = 1002;
-export const RECONNECTING = 1102;
+export const DEVICE_CODES: readonly number[] = [STATUS.CAMERA_OPENED, STATUS.FIRST_FRAME, STATUS.ENCODER_STARTED];
+export const CONNECTED = STATUS.CONNECTED;
+export const PUBLISHING = STATUS.PUSH_BEGIN;
+export const RECONNECTING = STATUS.RECONNECTING;
 export const GAVE_UP: number = retry.giveUpCode;
 /** Retries a conformant pusher makes before giving up, and their spacing (vendor defaults). */
 export const RETRY_COUNT: number = retry.count.default;

@@ -1,0 +1,144 @@
+// Zoom judged on the decoded stream at the server, on one push created with `zoom: true` and
+// then stepped with getMaxZoom and setZoom: the enlargement of the synthetic pattern about the
+// centre (conformance/oracles/zoom.ts: its zoom ruler and patch edges move out by the zoom) is
+// measured on each step's own frames and compared with the zoom asked for and the zoom setZoom
+// says it applied; a zoom above getMaxZoom is refused and leaves the picture as it was.
+// Spec: live-pusher.zh.md 通用属性 zoom (调整焦距); context-api.md setZoom ({zoom} in [1, maxZoom],
+// one decimal; the zoom actually applied), getMaxZoom ({maxZoom}, a string).
+import { check, type CheckContext } from '../../check.ts';
+import { readZoom, ZOOM_MAX_DISTANCE } from '../../oracles/zoom.ts';
+import type { RgbFrame } from '../../oracles/frame.ts';
+import { expectAtMost, expectTrue, fail } from '../support/expect.ts';
+import { attachFrame } from '../support/scenario.ts';
+import { RUNTIME_LIMIT_MS, baselineWindow, framesIn, runSteps, stepWindow, type RuntimeRun, type RuntimeStep, type StepOutcome } from '../support/runtime-steps.ts';
+import { sharedScenario } from '../support/shared.ts';
+
+const BASELINE_MS = 1500;
+const STEP_MS = 2200;
+const MIN_FRAMES = 4;
+const TIMEOUT_MS = 90_000;
+/** The measured zoom is within this share of the zoom asked for (the oracle reads a clean
+ *  crop within 0.02; encoding and one-decimal rounding stay well inside). */
+const ZOOM_TOLERANCE = 0.05;
+/** `zoom: true` must enlarge the picture at least this much (the spec gives no factor). */
+const ATTRIBUTE_MIN_ZOOM = 1.2;
+/** Candidates are tried this far beyond the largest zoom in play, so an over-zoom is seen. */
+const SEARCH_MARGIN = 1;
+/** One decimal (context-api.md setZoom). */
+const ZOOM_DECIMALS = 1;
+
+const round1 = (z: number) => Math.round(z * 10 ** ZOOM_DECIMALS) / 10 ** ZOOM_DECIMALS;
+
+/** The maxZoom getMaxZoom answered (step 0), or NaN when it did not answer a number string. */
+function maxZoomOf(done: readonly StepOutcome[]): number {
+  const r = done[0]?.result as { maxZoom?: unknown } | undefined;
+  return typeof r?.maxZoom === 'string' ? Number(r.maxZoom) : Number.NaN;
+}
+
+/** Zooms asked for: halfway (one decimal), the maximum, then one above it (refused). */
+const STEPS: RuntimeStep[] = [
+  { name: 'getMaxZoom', call: 'getMaxZoom' },
+  { name: 'setZoom 1', call: 'setZoom', args: { zoom: 1 } },
+  { name: 'setZoom halfway', call: 'setZoom', args: (done) => ({ zoom: round1((1 + maxZoomOf(done)) / 2) }) },
+  { name: 'setZoom max', call: 'setZoom', args: (done) => ({ zoom: maxZoomOf(done) }) },
+  { name: 'setZoom above max', call: 'setZoom', args: (done) => ({ zoom: round1(maxZoomOf(done) + 1) }) },
+];
+
+interface ZoomRun {
+  run: RuntimeRun;
+  maxZoom: number;
+}
+
+function medianZoom(frames: RgbFrame[], searchMax: number): { zoom: number; distance: number } {
+  const readings = frames.map((f) => readZoom(f, { camera: 'front', maxZoom: searchMax })).sort((a, b) => a.zoom - b.zoom);
+  const mid = readings[Math.floor(readings.length / 2)]!;
+  return { zoom: mid.zoom, distance: mid.distance };
+}
+
+const zoomScenario = sharedScenario(
+  async (ctx: CheckContext): Promise<ZoomRun> => {
+    const run = await runSteps(ctx, { zoom: true }, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS });
+    return { run, maxZoom: maxZoomOf(run.steps) };
+  },
+  async (ctx, value) => {
+    await ctx.attach(
+      'zoom steps',
+      'application/json',
+      JSON.stringify(value.run.steps.map((s) => ({ name: s.step.name, refused: s.refused, result: s.result })), null, 1),
+    );
+  },
+);
+
+/** The measured zoom of a stretch (median over its frames); fails when too few frames or the
+ *  pattern is not explained. */
+async function measured(ctx: CheckContext, z: ZoomRun, label: string, w: { from: number; to: number }, searchMax: number): Promise<number> {
+  const frames = framesIn(z.run, w);
+  if (frames.length < MIN_FRAMES) fail(`${label}: only ${frames.length} decoded frames in the judged stretch (need ${MIN_FRAMES})`);
+  await attachFrame(ctx, `frame under ${label}`, frames[Math.floor(frames.length / 2)]);
+  const m = medianZoom(frames, searchMax);
+  expectAtMost(`${label}: distance of the best zoomed render from the frame (the picture is the pattern, zoomed)`, m.distance, ZOOM_MAX_DISTANCE);
+  ctx.log(`${label}: measured zoom ${m.zoom.toFixed(2)}`);
+  return m.zoom;
+}
+
+function expectZoom(label: string, got: number, want: number): void {
+  if (!(Math.abs(got - want) <= want * ZOOM_TOLERANCE)) fail(`${label}: the stream shows ${got.toFixed(2)}x, expected ${want}x (within ${ZOOM_TOLERANCE * 100} %)`);
+}
+
+const stepIndex = (name: string) => STEPS.findIndex((s) => s.name === name);
+
+check(
+  {
+    id: 'attributes/zoom/true',
+    area: 'attributes',
+    feature: 'zoom',
+    story: 'zoom true enlarges the picture',
+    severity: 'normal',
+    spec: 'live-pusher.zh.md 通用属性 zoom (调整焦距, boolean)',
+    specRows: ['attribute:zoom'],
+    tolerance: `created with zoom true, the pattern is enlarged about the centre by at least ${ATTRIBUTE_MIN_ZOOM}x (median over the stretch before the first call); the spec gives no factor`,
+    requires: { attributes: ['zoom'], rig: ['synthetic-camera', 'embedded-server'] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const z = await zoomScenario(ctx);
+    const got = await measured(ctx, z, 'zoom true', baselineWindow(z.run), Number.isFinite(z.maxZoom) ? z.maxZoom + SEARCH_MARGIN : ATTRIBUTE_MIN_ZOOM * 4);
+    if (!(got >= ATTRIBUTE_MIN_ZOOM)) fail(`zoom true: the stream shows ${got.toFixed(2)}x (need at least ${ATTRIBUTE_MIN_ZOOM}x)`);
+  },
+);
+
+check(
+  {
+    id: 'context/setZoom/range',
+    area: 'context',
+    feature: 'setZoom',
+    story: '1, halfway, maxZoom applied; above maxZoom refused',
+    severity: 'normal',
+    spec: 'context-api.md setZoom ({zoom} in [1, maxZoom], one decimal; the zoom actually applied) and getMaxZoom ({maxZoom}, a string)',
+    specRows: ['method:setZoom', 'method:getMaxZoom'],
+    tolerance: `getMaxZoom answers a number ≥ 1 as a string; each accepted setZoom answers the zoom it applied (equal to the one asked, one decimal) and the stream shows it within ${ZOOM_TOLERANCE * 100} % (median over the step's frames from ${RUNTIME_LIMIT_MS} ms after the call to the next step); setZoom above maxZoom is refused and the stream stays at maxZoom`,
+    requires: { methods: ['setZoom', 'getMaxZoom'], rig: ['synthetic-camera', 'embedded-server'] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const z = await zoomScenario(ctx);
+    const first = z.run.steps[0];
+    if (!first || first.refused !== null) fail(`getMaxZoom was refused: ${first?.refused ?? 'not called'}`);
+    const raw = (first.result as { maxZoom?: unknown } | undefined)?.maxZoom;
+    expectTrue('getMaxZoom answers {maxZoom} as a string of a number ≥ 1', typeof raw === 'string' && Number(raw) >= 1, `answered ${JSON.stringify(first.result)}`);
+    const searchMax = z.maxZoom + SEARCH_MARGIN;
+    for (const name of ['setZoom 1', 'setZoom halfway', 'setZoom max']) {
+      const i = stepIndex(name);
+      const s = z.run.steps[i]!;
+      const want = name === 'setZoom 1' ? 1 : name === 'setZoom max' ? z.maxZoom : round1((1 + z.maxZoom) / 2);
+      if (s.refused !== null) fail(`${name} (zoom ${want}) was refused: ${s.refused}`);
+      const applied = (s.result as { zoom?: unknown } | undefined)?.zoom;
+      if (typeof applied !== 'number' || Math.abs(applied - want) > 10 ** -ZOOM_DECIMALS / 2) fail(`${name}: asked ${want}, setZoom answered ${JSON.stringify(s.result)} (the zoom applied must be ${want})`);
+      expectZoom(name, await measured(ctx, z, name, stepWindow(z.run, i), searchMax), want);
+    }
+    const above = stepIndex('setZoom above max');
+    const s = z.run.steps[above]!;
+    if (s.refused === null) fail(`setZoom ${round1(z.maxZoom + 1)} (above maxZoom ${z.maxZoom}) was accepted: ${JSON.stringify(s.result)}`);
+    expectZoom('after the refused setZoom above max', await measured(ctx, z, 'refused setZoom above max', stepWindow(z.run, above), searchMax), z.maxZoom);
+  },
+);

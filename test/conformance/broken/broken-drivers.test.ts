@@ -4,6 +4,9 @@
 // must come out *failed* (not broken, not passed), and every check that passed against the
 // reference must be failed by at least one variant.
 //
+// The reference run goes through test/driver-protocol/drivers/tap-driver.mjs, so every message
+// of that full run, both ways, is validated against the driver protocol's schema afterwards.
+//
 // The reference run is alone on the machine (its timing checks keep their margin). The
 // variants then run as separate `lpbench conformance` processes, a few at a time: their
 // targeted checks only have to fail, and each run's summary.json is read back.
@@ -13,13 +16,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SupervisedProcess } from '../../../adapters/process/supervised.ts';
+import { DEFAULT_IUT_COMMAND } from '../../../conformance/env.ts';
 import { runConformance } from '../../../conformance/run.ts';
+import { readTap, validateTap } from '../../driver-protocol/tap-lines.ts';
 import type { Summary } from '../../../reports/summary.ts';
 import { VARIANTS } from './variants.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BROKEN_DRIVER = fileURLToPath(new URL('./broken-driver.ts', import.meta.url));
 const LPBENCH = join(REPO_ROOT, 'bin', 'lpbench.js');
+const TAP_DRIVER = fileURLToPath(new URL('../../driver-protocol/drivers/tap-driver.mjs', import.meta.url));
 const REFERENCE_TIMEOUT_MS = 15 * 60_000;
 const VARIANT_TIMEOUT_MS = 10 * 60_000;
 /** Variant runs (separate processes) at once. */
@@ -83,13 +89,14 @@ async function runVariant(name: string, pattern: RegExp): Promise<Summary> {
 }
 
 let reference: Summary | undefined;
+const tapLog = join(outRoot, 'reference-tap.ndjson');
 const failedBy = new Map<string, string[]>();
 
 describe('conformance checks against good and broken drivers', () => {
   it(
     'passes everything the reference driver claims, and skips the rest with a reason',
     async () => {
-      reference = await runConformance({ outDir: join(outRoot, 'reference'), html: false, quiet: true });
+      reference = await runConformance({ iut: `node ${TAP_DRIVER} ${tapLog} ${DEFAULT_IUT_COMMAND}`, outDir: join(outRoot, 'reference'), html: false, quiet: true });
       const bad = reference.tests.filter((t) => t.status === 'failed' || t.status === 'broken');
       expect(bad.map((t) => `${t.id}: ${t.status}: ${t.message.split('\n')[0]}`)).toEqual([]);
       expect(reference.totals.passed).toBeGreaterThan(50);
@@ -97,6 +104,14 @@ describe('conformance checks against good and broken drivers', () => {
     },
     REFERENCE_TIMEOUT_MS,
   );
+
+  it('every message of the full reference run, both ways, matches the driver protocol schema', () => {
+    expect(reference, 'the reference run').toBeDefined();
+    const tap = validateTap(readTap(tapLog));
+    expect(tap.hellos, 'hellos answered (one per check that started an IUT, and the probes)').toBeGreaterThanOrEqual(reference!.totals.passed);
+    expect(tap.events).toBeGreaterThan(0);
+    expect(tap.problems.slice(0, 20)).toEqual([]);
+  });
 
   for (const v of VARIANTS) {
     it.concurrent(

@@ -77,7 +77,16 @@ function installExitHook(): void {
 
 /** Events: 'stdout-line' (line), 'stderr-line' (line), 'died' (ProcessDiedError),
  *  'exit' (ExitInfo), 'message' (IPC message). */
-export class SupervisedProcess extends EventEmitter {
+/** The events of a SupervisedProcess, typed. */
+export interface SupervisedProcessEvents {
+  died: [ProcessDiedError];
+  exit: [ExitInfo];
+  'stderr-line': [string];
+  'stdout-line': [string];
+  message: [unknown];
+}
+
+export class SupervisedProcess extends EventEmitter<SupervisedProcessEvents> {
   readonly name: string;
   private readonly child: ChildProcess;
   private readonly tail: string[] = [];

@@ -82,7 +82,14 @@ interface Waiter {
 }
 
 /** Events: 'publish' (PublishEvent), 'unpublish' (PublishEvent), 'died' (Error). */
-export class EmbeddedServer extends EventEmitter {
+/** The events of an EmbeddedServer, typed. */
+export interface EmbeddedServerEvents {
+  died: [Error];
+  publish: [PublishEvent];
+  unpublish: [PublishEvent];
+}
+
+export class EmbeddedServer extends EventEmitter<EmbeddedServerEvents> {
   readonly host: string;
   readonly port: number;
   private readonly proc: SupervisedProcess;

@@ -2,11 +2,14 @@
 // simulated gear (or by a misbehaving device), so the client's request/reply pairing, timeouts,
 // device errors and closing are tested without hardware.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
+import { createRequire } from 'node:module';
+// binding-mock's package.json points its types only at the CommonJS entry: load it that way.
+import type { MockBindingInterface, MockPortBinding } from '@serialport/binding-mock' with { 'resolution-mode': 'require' };
 import { SerialGear, SerialGearError, type SerialBinding } from '../../../adapters/serial/serial-gear.ts';
 import { SimulatedGear } from '../../../adapters/serial/simulated-gear.ts';
 import { LineSplitter } from '../../../adapters/serial/line-protocol.ts';
 
+const { MockBinding } = createRequire(import.meta.url)('@serialport/binding-mock') as { MockBinding: MockBindingInterface };
 const PORT = '/dev/ttyLPBMOCK0';
 const SHORT_TIMEOUT_MS = 150;
 

@@ -8,7 +8,8 @@ export const V4L2_CTL = 'v4l2-ctl';
 /** The controls the bench acts on when a device has them (context-api.md setZoom, toggleTorch; focus). */
 export const ZOOM_CONTROL = 'zoom_absolute';
 export const FOCUS_CONTINUOUS_CONTROLS = ['focus_automatic_continuous', 'focus_auto'] as const;
-export const TORCH_CONTROLS = ['flash_led_mode', 'torch_intensity'] as const;
+/** The V4L2 flash class ("LED Mode" -> led_mode): a torch where the camera has a flash LED. */
+export const TORCH_CONTROLS = ['led_mode', 'torch_intensity'] as const;
 
 export type V4l2Query = 'formats' | 'ctrls' | 'info';
 
@@ -107,7 +108,8 @@ export function supports(format: PixelFormat, width: number, height: number, atF
         ? s.width === width && s.height === height
         : width >= s.minWidth && width <= s.maxWidth && height >= s.minHeight && height <= s.maxHeight &&
           (width - s.minWidth) % s.stepWidth === 0 && (height - s.minHeight) % s.stepHeight === 0;
-    return fits && s.intervals.some((i) => (i.kind === 'discrete' ? i.fps >= atFps : i.maxFps >= atFps && i.minFps <= atFps));
+    // A driver that lists no frame intervals for a size (bcm2835 stepwise) leaves the rate to the stream: not refused here.
+    return fits && (s.intervals.length === 0 || s.intervals.some((i) => (i.kind === 'discrete' ? i.fps >= atFps : i.maxFps >= atFps && i.minFps <= atFps)));
   });
 }
 
@@ -142,7 +144,7 @@ export function parseControls(text: string): Map<string, Control> {
     }
     const fields = m[4]!;
     const num = (key: string): number | undefined => {
-      const f = new RegExp(`(?:^|\\s)${key}=(-?\\d+)`).exec(fields);
+      const f = new RegExp(`(?:^|\\s)${key}=(-?(?:0x[0-9a-f]+|\\d+))`).exec(fields);
       return f ? Number(f[1]) : undefined;
     };
     const label = /value=-?\d+ \(([^)]*)\)/.exec(fields);

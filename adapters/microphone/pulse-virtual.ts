@@ -1,0 +1,143 @@
+// The PulseAudio virtual microphone (issue 11 "Rig model"; README "Rig files"): the bench
+// makes a null sink, plays the synthetic tone (adapters/microphone/synthetic.ts) into it, and
+// the IUT captures the sink's monitor source `<sink>.monitor` as if it were a microphone, so the
+// audio oracles judge a real PulseAudio capture against a tone they know. Everything it starts
+// (a PulseAudio daemon when none runs, the null sink module, the tone feeder) is undone by
+// close(), on every path.
+//
+// Capturing PulseAudio with ffmpeg needs its `pulse` input device. The npm ffmpeg
+// (@ffmpeg-installer) is a static build without libpulse, so it has none; Debian's ffmpeg has
+// it (apt-get install ffmpeg, then FFMPEG_PATH=/usr/bin/ffmpeg). ffmpegPulseSupport() says so.
+import { DEFAULT_TONE, syntheticMicrophone } from './synthetic.ts';
+import { ffmpegPath } from '../ffmpeg.ts';
+import { runCommand, type CommandResult } from '../process/run-to-completion.ts';
+import { SupervisedProcess } from '../process/supervised.ts';
+
+export const PACTL = 'pactl';
+export const PACAT = 'pacat';
+export const PULSEAUDIO = 'pulseaudio';
+/** The null sink's format: what the synthetic tone is generated at. */
+export const VIRTUAL_MIC_RATE = 48_000;
+const DAEMON_START_TIMEOUT_MS = 10_000;
+const DAEMON_POLL_MS = 100;
+const FEED_START_TIMEOUT_MS = 10_000;
+const CLOSE_GRACE_MS = 2_000;
+
+export const FIX_PULSE_FFMPEG =
+  'the npm ffmpeg (@ffmpeg-installer/ffmpeg) is a static build without PulseAudio input; install Debian\'s ffmpeg (apt-get install ffmpeg) and run with FFMPEG_PATH=/usr/bin/ffmpeg';
+export const FIX_PULSE_SERVER = 'install PulseAudio (apt-get install pulseaudio pulseaudio-utils); the bench starts a daemon when none runs';
+
+export class VirtualMicError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VirtualMicError';
+  }
+}
+
+/** Whether an ffmpeg's `-devices` listing has the pulse input (a "D" in the first column). */
+export function devicesListPulseInput(listing: string): boolean {
+  return listing.split('\n').some((line) => /^\s*D[E. ]?\s+pulse\s/.test(line));
+}
+
+/** Whether `ffmpeg` (default: the bench's) can capture PulseAudio; the reason and the fix when not. */
+export async function ffmpegPulseSupport(ffmpeg = ffmpegPath()): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const r = await runCommand(ffmpeg, ['-hide_banner', '-devices']);
+  if (r.outcome !== 'exited' || r.code !== 0) return { ok: false, reason: `${ffmpeg} -devices did not run (${r.reason ?? r.outcome})` };
+  return devicesListPulseInput(r.stdout) ? { ok: true } : { ok: false, reason: `${ffmpeg} has no pulse input device: ${FIX_PULSE_FFMPEG}` };
+}
+
+export function nullSinkArgs(sink: string): string[] {
+  return ['load-module', 'module-null-sink', `sink_name=${sink}`, `rate=${VIRTUAL_MIC_RATE}`, 'channels=1', 'format=s16le', `sink_properties=device.description=lpbench-virtual-mic-${sink}`];
+}
+
+export function pacatArgs(sink: string): string[] {
+  return ['--playback', `--device=${sink}`, '--raw', '--format=s16le', `--rate=${VIRTUAL_MIC_RATE}`, '--channels=1', '--latency-msec=50'];
+}
+
+async function pactl(args: string[]): Promise<CommandResult> {
+  return runCommand(PACTL, args);
+}
+
+async function serverRunning(): Promise<boolean | 'no-pactl'> {
+  const r = await pactl(['info']);
+  if (r.outcome === 'not-found') return 'no-pactl';
+  return r.outcome === 'exited' && r.code === 0;
+}
+
+export interface VirtualMic {
+  sink: string;
+  /** What the IUT captures. */
+  source: string;
+  /** Whether the bench started the PulseAudio daemon (and will stop it). */
+  startedDaemon: boolean;
+  /** The feeder's death after start, if any. */
+  failure(): Error | undefined;
+  close(): Promise<void>;
+}
+
+async function startDaemon(): Promise<SupervisedProcess> {
+  const daemon = await SupervisedProcess.start({
+    name: 'pulseaudio (virtual microphone)',
+    command: PULSEAUDIO,
+    args: ['--daemonize=no', '--exit-idle-time=-1', '--log-target=stderr'],
+    stdin: false,
+    stdoutMode: 'ignore',
+  });
+  const deadline = Date.now() + DAEMON_START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if ((await serverRunning()) === true) return daemon;
+    if (!daemon.running) break;
+    await new Promise((r) => setTimeout(r, DAEMON_POLL_MS));
+  }
+  const tail = daemon.stderrTail();
+  await daemon.close('SIGTERM', CLOSE_GRACE_MS);
+  if ((await serverRunning()) === true) return daemon; // another run started one meanwhile
+  throw new VirtualMicError(`PulseAudio did not come up within ${DAEMON_START_TIMEOUT_MS} ms: ${tail.trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+/** Makes the null sink `sink`, feeds it the synthetic tone, and returns its monitor as the microphone. */
+export async function createVirtualMic(sink: string): Promise<VirtualMic> {
+  const undo: (() => Promise<unknown>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const step of undo.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  let died: Error | undefined;
+  try {
+    const running = await serverRunning();
+    if (running === 'no-pactl') throw new VirtualMicError(`pactl is not installed: ${FIX_PULSE_SERVER}`);
+    let startedDaemon = false;
+    if (!running) {
+      const daemon = await startDaemon().catch((err: Error) => {
+        throw new VirtualMicError(`no PulseAudio server and none could be started (${err.message}): ${FIX_PULSE_SERVER}`);
+      });
+      undo.push(() => daemon.close('SIGTERM', CLOSE_GRACE_MS));
+      startedDaemon = true;
+    }
+    const existing = await pactl(['list', 'short', 'sinks']);
+    if (existing.stdout.split('\n').some((l) => l.split('\t')[1] === sink)) {
+      throw new VirtualMicError(`PulseAudio already has a sink named ${sink} (another run's virtual microphone?); pick another microphone.sink in the rig file or unload it: pactl unload-module module-null-sink`);
+    }
+    const loaded = await pactl(nullSinkArgs(sink));
+    if (loaded.outcome !== 'exited' || loaded.code !== 0) throw new VirtualMicError(`pactl load-module module-null-sink failed: ${loaded.stderr.trim() || loaded.outcome}`);
+    const moduleIndex = loaded.stdout.trim();
+    undo.push(() => pactl(['unload-module', moduleIndex]));
+
+    const pacat = await SupervisedProcess.start({ name: `pacat (tone into ${sink})`, command: PACAT, args: pacatArgs(sink), stdoutMode: 'ignore' });
+    undo.push(() => pacat.close('SIGTERM', CLOSE_GRACE_MS));
+    const toneArgs = await syntheticMicrophone().inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
+    const tone = await SupervisedProcess.start({
+      name: `tone feeder (${DEFAULT_TONE.frequencyHz} Hz into ${sink})`,
+      command: ffmpegPath(),
+      args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...toneArgs, '-f', 's16le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
+      stdin: false,
+      startTimeoutMs: FEED_START_TIMEOUT_MS,
+    });
+    undo.push(() => tone.close('SIGTERM', CLOSE_GRACE_MS));
+    tone.stdout.pipe(pacat.stdin);
+    for (const p of [tone, pacat]) p.on('died', (err: Error) => (died ??= err));
+    return { sink, source: `${sink}.monitor`, startedDaemon, failure: () => died, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

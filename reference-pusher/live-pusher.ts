@@ -298,7 +298,7 @@ export class LivePusher extends EventEmitter {
       const frame = this.pipeline?.latestFrame();
       if (!frame) throw new PusherCallError('snapshot:fail no picture yet: start the preview or the push first');
       const mirror = checked.sourceType === 'view' ? this.config.previewMirror : this.config.streamMirror;
-      return { errMsg: 'snapshot:ok', ...this.pictures.writeSnapshot(frame, mirror) };
+      return { errMsg: 'snapshot:ok', ...(await this.pictures.writeSnapshot(frame, mirror, checked.quality)) };
     });
   }
 

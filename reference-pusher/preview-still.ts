@@ -9,15 +9,17 @@ import { join } from 'node:path';
 import type { EncodeConfig } from './encode-config.ts';
 import type { RawFrame } from './media-pipeline.ts';
 import { encodePngRgb, encodePpm, mirrorRgb } from './png.ts';
+import { writeJpeg } from './snapshot-jpeg.ts';
 
 const RGB_BYTES = 3;
 const SNAPSHOT_SOURCE_TYPES = ['stream', 'view'] as const;
 const SNAPSHOT_QUALITIES = ['raw', 'compressed'] as const;
 
 export type SnapshotSourceType = (typeof SNAPSHOT_SOURCE_TYPES)[number];
+export type SnapshotQuality = (typeof SNAPSHOT_QUALITIES)[number];
 
 /** snapshot()'s arguments checked: an error message (without the `snapshot:fail ` prefix) or the source type. */
-export function checkSnapshotArgs(args: { quality?: unknown; sourceType?: unknown }): { sourceType: SnapshotSourceType } | { problem: string } {
+export function checkSnapshotArgs(args: { quality?: unknown; sourceType?: unknown }): { sourceType: SnapshotSourceType; quality: SnapshotQuality } | { problem: string } {
   const sourceType = args.sourceType ?? 'stream';
   if (!(SNAPSHOT_SOURCE_TYPES as readonly unknown[]).includes(sourceType)) {
     return { problem: `sourceType ${JSON.stringify(sourceType)} is not legal; expected "stream" or "view"` };
@@ -26,7 +28,7 @@ export function checkSnapshotArgs(args: { quality?: unknown; sourceType?: unknow
   if (!(SNAPSHOT_QUALITIES as readonly unknown[]).includes(quality)) {
     return { problem: `quality ${JSON.stringify(quality)} is not legal; expected "raw" or "compressed"` };
   }
-  return { sourceType: sourceType as SnapshotSourceType };
+  return { sourceType: sourceType as SnapshotSourceType, quality: quality as SnapshotQuality };
 }
 
 /** Why a waiting-image cannot be shown (unreadable, or its MD5 is not waiting-image-hash), or undefined. */
@@ -51,11 +53,19 @@ export class PreviewStill {
     this.lastFrame = frame ?? this.lastFrame;
   }
 
-  /** Writes `frame` as a PNG, mirrored when asked; returns the snapshot's success payload. */
-  writeSnapshot(frame: RawFrame, mirror: boolean): { tempImagePath: string; width: string; height: string } {
+  /** Writes `frame` mirrored when asked: quality raw as a lossless PNG, compressed as a JPEG
+   *  (snapshot-jpeg.ts); returns the snapshot's success payload. */
+  async writeSnapshot(frame: RawFrame, mirror: boolean, quality: SnapshotQuality = 'raw'): Promise<{ tempImagePath: string; width: string; height: string }> {
     const rgb = mirror ? mirrorRgb(frame.width, frame.height, frame.rgb) : frame.rgb;
-    const path = join(this.workDir, `snapshot-${++this.snapshotCount}.png`);
-    writeFileSync(path, encodePngRgb(frame.width, frame.height, rgb));
+    const base = join(this.workDir, `snapshot-${++this.snapshotCount}`);
+    let path: string;
+    if (quality === 'compressed') {
+      path = `${base}.jpg`;
+      await writeJpeg(path, frame.width, frame.height, rgb);
+    } else {
+      path = `${base}.png`;
+      writeFileSync(path, encodePngRgb(frame.width, frame.height, rgb));
+    }
     return { tempImagePath: path, width: String(frame.width), height: String(frame.height) };
   }
 

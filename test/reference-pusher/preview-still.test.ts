@@ -13,13 +13,17 @@ const dir = mkdtempSync(join(tmpdir(), 'preview-still-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const config = resolveEncodeConfig({ ...attributeDefaults() }, new Set());
 
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG_SOI = [0xff, 0xd8];
+const JPEG_EOI = [0xff, 0xd9];
+
 /** A 2x1 frame: red then blue. */
 const frame = { width: 2, height: 1, rgb: new Uint8Array([255, 0, 0, 0, 0, 255]), at: 0 };
 
 describe('checkSnapshotArgs', () => {
   it('defaults to stream/raw and accepts view/compressed', () => {
-    expect(checkSnapshotArgs({})).toEqual({ sourceType: 'stream' });
-    expect(checkSnapshotArgs({ sourceType: 'view', quality: 'compressed' })).toEqual({ sourceType: 'view' });
+    expect(checkSnapshotArgs({})).toEqual({ sourceType: 'stream', quality: 'raw' });
+    expect(checkSnapshotArgs({ sourceType: 'view', quality: 'compressed' })).toEqual({ sourceType: 'view', quality: 'compressed' });
   });
 
   it('names the illegal value and the legal ones, sourceType first', () => {
@@ -45,12 +49,22 @@ describe('waitingImageProblem', () => {
 });
 
 describe('PreviewStill', () => {
-  it('numbers snapshots and reports width/height as strings', () => {
+  it('numbers snapshots and reports width/height as strings', async () => {
     const pictures = new PreviewStill(dir);
-    const first = pictures.writeSnapshot(frame, false);
-    const second = pictures.writeSnapshot(frame, true);
+    const first = await pictures.writeSnapshot(frame, false);
+    const second = await pictures.writeSnapshot(frame, true);
     expect(first).toEqual({ tempImagePath: join(dir, 'snapshot-1.png'), width: '2', height: '1' });
     expect(second.tempImagePath).toBe(join(dir, 'snapshot-2.png'));
+    expect([...readFileSync(first.tempImagePath).subarray(0, PNG_SIGNATURE.length)]).toEqual(PNG_SIGNATURE);
+  });
+
+  it('writes quality compressed as a JPEG (SOI marker first, EOI last)', async () => {
+    const pictures = new PreviewStill(dir);
+    const jpeg = await pictures.writeSnapshot(frame, false, 'compressed');
+    expect(jpeg).toEqual({ tempImagePath: join(dir, 'snapshot-1.jpg'), width: '2', height: '1' });
+    const bytes = readFileSync(jpeg.tempImagePath);
+    expect([...bytes.subarray(0, 2)]).toEqual(JPEG_SOI);
+    expect([...bytes.subarray(bytes.length - 2)]).toEqual(JPEG_EOI);
   });
 
   it('the still is the waiting-image when usable, else the last frame, else black at the encode size', () => {

@@ -26,8 +26,8 @@ import {
 } from './effect-steps.ts';
 
 /** Each whiteness level lifts the grey patch's luma by at least this much over the one before
- *  (the reference lifts by ~18 per 3 levels). */
-const WHITENESS_MIN_RISE = 6;
+ *  (the reference lifts by ~6 per level). */
+const WHITENESS_MIN_RISE = 8;
 /** A neutral patch: max − min channel at most this (encoding noise reads 1–3). */
 const NEUTRAL_MAX_CHROMA = 12;
 /** Each beauty level leaves at most this share of the texture energy of the level before. */
@@ -47,11 +47,11 @@ check(
     id: 'attributes/whiteness/levels',
     area: 'attributes',
     feature: 'whiteness',
-    story: '0, 3, 6, 9 while pushing',
+    story: '0, 4, 9 while pushing',
     severity: 'normal',
     spec: 'live-pusher.zh.md 通用属性 whiteness (美白，取值范围 0-9 ，0 表示关闭)',
     specRows: ['attribute:whiteness'],
-    tolerance: `median grey-patch luma rises by at least ${WHITENESS_MIN_RISE} from each level to the next (0 → 3 → 6 → 9) and its chroma (max − min channel) stays at most ${NEUTRAL_MAX_CHROMA}`,
+    tolerance: `median grey-patch luma rises by at least ${WHITENESS_MIN_RISE} from each level to the next (0 → 4 → 9) and its chroma (max − min channel) stays at most ${NEUTRAL_MAX_CHROMA}`,
     requires: { attributes: ['whiteness'], rig: [...RIG] },
     timeoutMs: EFFECTS_TIMEOUT_MS,
   },
@@ -73,11 +73,11 @@ check(
     id: 'attributes/beauty/levels',
     area: 'attributes',
     feature: 'beauty',
-    story: '0, 3, 6, 9 while pushing',
+    story: '0, 4, 9 while pushing',
     severity: 'normal',
     spec: 'live-pusher.zh.md 通用属性 beauty (美颜，取值范围 0-9 ，0 表示关闭)',
     specRows: ['attribute:beauty', 'attribute:beauty-style=smooth'],
-    tolerance: `median texture energy (mean absolute Laplacian of luma over the textured patch) at each level (0 → 3 → 6 → 9, style smooth) at most ${BEAUTY_MAX_SHARE} of the level before`,
+    tolerance: `median texture energy (mean absolute Laplacian of luma over the textured patch) at each level (0 → 4 → 9, style smooth) at most ${BEAUTY_MAX_SHARE} of the level before`,
     requires: { attributes: ['beauty'], rig: [...RIG] },
     timeoutMs: EFFECTS_TIMEOUT_MS,
   },
@@ -168,8 +168,11 @@ for (const filter of FILTERS) {
       const e = await effectsScenario(ctx);
       const base = stretch(e, 'baseline');
       const r = stretch(e, `filter ${filter}`);
-      await attachSample(ctx, `filter ${filter}`, r);
       const d = patchDistance(r, base);
+      ctx.log(`filter ${filter}: ${describePatches(r)}; distance from standard ${d.toFixed(1)}`);
+      // The measures are in the shared table; a frame is attached only as evidence of a failure
+      // (eleven PNGs a run cost seconds the suite's budget does not have).
+      if (!(d >= FILTER_MIN_DISTANCE)) await attachSample(ctx, `filter ${filter}`, r);
       if (!(d >= FILTER_MIN_DISTANCE)) fail(`filter ${filter} looks like standard: patch distance ${d.toFixed(1)} (need at least ${FILTER_MIN_DISTANCE}); ${filter}: ${describePatches(r)}; standard: ${describePatches(base)}`);
     },
   );

@@ -7,6 +7,7 @@ import { NETSTATUS_VARIANTS } from './variants-netstatus.ts';
 import { PICTURE_VARIANTS } from './variants-picture.ts';
 import { RATES_VARIANTS } from './variants-rates.ts';
 import { RUNTIME_VARIANTS } from './variants-runtime.ts';
+import { VIDEO_VARIANTS } from './variants-video.ts';
 
 export const AREA_VARIANTS: BrokenVariant[] = [
   ...CORE_VARIANTS,
@@ -16,4 +17,5 @@ export const AREA_VARIANTS: BrokenVariant[] = [
   ...CODES_VARIANTS,
   ...LIFECYCLE_VARIANTS,
   ...RUNTIME_VARIANTS,
+  ...VIDEO_VARIANTS,
 ];

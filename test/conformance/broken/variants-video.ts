@@ -1,0 +1,90 @@
+// Broken variants for the video checks (see variant-kit.ts): image processing accepted but not
+// applied, applied alike for different values, a tinted "standard", a zoom that is half done, a
+// setZoom that takes any value, and a getMaxZoom that claims more than the camera does. Each
+// says OK on the driver protocol; only the decoded stream (or the range rule) gives it away.
+import type { Json, BrokenVariant } from './variant-kit.ts';
+import { MAX_ZOOM } from '../../../reference-pusher/video-effects.ts';
+
+/** What the inflated getMaxZoom claims (the reference's camera does MAX_ZOOM). */
+const CLAIMED_MAX_ZOOM = MAX_ZOOM * 2;
+
+const FILTER_CHECKS = '(pink|nostalgia|blues|romantic|cool|fresher|solor|aestheticism|whitening|cerisered)';
+
+function setZoomArgs(req: Json): Json | undefined {
+  const params = req['params'] as Json | undefined;
+  if (req['method'] !== 'call' || params?.['name'] !== 'setZoom') return undefined;
+  return (params['args'] as Json | undefined) ?? {};
+}
+
+export const VIDEO_VARIANTS: BrokenVariant[] = [
+  {
+    name: 'video-effects-ignored',
+    what: 'accepts zoom, setZoom, beauty, beauty-style, whiteness and filter but pushes the untouched picture',
+    pusher: { encodeConfig: (c) => ({ ...c, zoom: 1, beauty: 0, whiteness: 0, filter: 'standard' }) },
+    breaks: [
+      '^attributes/whiteness/levels$',
+      '^attributes/beauty/levels$',
+      '^attributes/beauty-style/nature$',
+      `^attributes/filter/${FILTER_CHECKS}$`,
+      '^attributes/filter/distinct$',
+      '^attributes/zoom/true$',
+      '^context/setZoom/range$',
+    ],
+  },
+  {
+    name: 'beauty-style-ignored',
+    what: 'smooths with style smooth whatever beauty-style says',
+    pusher: { encodeConfig: (c) => ({ ...c, beautyStyle: 'smooth' }) },
+    breaks: ['^attributes/beauty-style/nature$'],
+  },
+  {
+    name: 'beauty-one-strength',
+    what: 'smooths every beauty level above 0 as hard as level 9',
+    pusher: { encodeConfig: (c) => ({ ...c, beauty: c.beauty > 0 ? 9 : 0 }) },
+    breaks: ['^attributes/beauty/levels$'],
+  },
+  {
+    name: 'whiteness-tints',
+    what: 'whitens with a pink cast (the grey patch loses its neutrality)',
+    pusher: { encodeConfig: (c) => (c.whiteness > 0 ? { ...c, filter: 'pink' } : c) },
+    breaks: ['^attributes/whiteness/levels$'],
+  },
+  {
+    name: 'filters-one-look',
+    what: 'applies the pink filter for every filter other than standard',
+    pusher: { encodeConfig: (c) => (c.filter === 'standard' ? c : { ...c, filter: 'pink' }) },
+    breaks: ['^attributes/filter/distinct$'],
+  },
+  {
+    name: 'filter-standard-tinted',
+    what: 'standard is not untouched: it applies the cool filter',
+    pusher: { encodeConfig: (c) => (c.filter === 'standard' ? { ...c, filter: 'cool' } : c) },
+    breaks: ['^attributes/filter/standard$'],
+  },
+  {
+    name: 'zoom-half-applied',
+    what: 'setZoom answers the zoom asked for but the camera moves only half way from 1',
+    pusher: { encodeConfig: (c) => ({ ...c, zoom: 1 + (c.zoom - 1) / 2 }) },
+    breaks: ['^context/setZoom/range$'],
+  },
+  {
+    name: 'setZoom-accepts-above-max',
+    what: 'setZoom above maxZoom is clamped to maxZoom and answered OK instead of refused',
+    request: (req) => {
+      const args = setZoomArgs(req);
+      if (!args || !(typeof args['zoom'] === 'number' && args['zoom'] > MAX_ZOOM)) return req;
+      return { ...req, params: { ...(req['params'] as Json), args: { ...args, zoom: MAX_ZOOM } } };
+    },
+    breaks: ['^context/setZoom/range$'],
+  },
+  {
+    name: 'maxZoom-inflated',
+    what: `getMaxZoom claims ${CLAIMED_MAX_ZOOM} while the camera does ${MAX_ZOOM}`,
+    outgoing: (msg) => {
+      const result = msg['result'] as Json | undefined;
+      if (!result || typeof result['maxZoom'] !== 'string') return msg;
+      return { ...msg, result: { ...result, maxZoom: String(CLAIMED_MAX_ZOOM) } };
+    },
+    breaks: ['^context/setZoom/range$'],
+  },
+];

@@ -44,9 +44,9 @@ export async function startPeer(echo: boolean): Promise<Peer> {
   return peer;
 }
 
-export function connectTo(port: number): Promise<Socket> {
+export function connectTo(port: number, host = '127.0.0.1'): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = connect({ host, port });
     sockets.push(socket);
     socket.once('connect', () => {
       socket.off('error', reject);

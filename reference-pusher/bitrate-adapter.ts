@@ -12,7 +12,8 @@
 export const ADAPT_TICK_MS = 500;
 
 export interface AdapterTuning {
-  /** The queue holds more than this much sending time (queued bytes at the measured send rate): congested. */
+  /** The queue holds more than this much sending time (queued bytes at the measured send rate)
+   *  and did not shrink since the last sample: congested. */
   congestedQueueMs: number;
   /** Consecutive congested samples before acting (ticks × ADAPT_TICK_MS is the reaction time). */
   congestedSamples: number;
@@ -22,7 +23,7 @@ export interface AdapterTuning {
   holdAfterChangeMs: number;
   /** Clear for this long before stepping up. */
   clearBeforeUpMs: number;
-  /** After a congestion, no step up beyond the bitrate that congested for this long (a probe instead of an oscillation). */
+  /** After a congestion, no step up for this long (then a probe, not an oscillation). */
   probeAfterCongestionMs: number;
   /** Step up by this factor (capped at max-bitrate). */
   upFactor: number;
@@ -40,12 +41,12 @@ export const DEFAULT_TUNING: AdapterTuning = {
   congestedQueueMs: 400,
   congestedSamples: 2,
   clearQueueMs: 100,
-  holdAfterChangeMs: 1500,
+  holdAfterChangeMs: 2500,
   clearBeforeUpMs: 2000,
   probeAfterCongestionMs: 5000,
   upFactor: 2,
   headroom: 0.8,
-  rateWindowMs: 2000,
+  rateWindowMs: 3000,
   busyRepeatMs: 5000,
 };
 
@@ -76,10 +77,10 @@ export class BitrateAdapter {
   private target: number;
   private samples: LinkSample[] = [];
   private congestedRun = 0;
+  private lastQueued = 0;
   private clearSince: number | undefined;
   private lastChangeAt = Number.NEGATIVE_INFINITY;
   private lastCongestionAt = Number.NEGATIVE_INFINITY;
-  private congestedAtKbps = Number.POSITIVE_INFINITY;
   private lastBusyAt = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -130,7 +131,10 @@ export class BitrateAdapter {
     this.samples.push(sample);
     while (this.samples.length > 2 && sample.now - this.samples[1]!.now >= this.tuning.rateWindowMs) this.samples.shift();
     const queueMs = this.queueMs(sample);
-    if (queueMs > this.tuning.congestedQueueMs) {
+    // A deep queue that shrinks is a backlog draining at a bitrate the link carries, not congestion.
+    const shrinking = sample.queuedBytes < this.lastQueued;
+    this.lastQueued = sample.queuedBytes;
+    if (queueMs > this.tuning.congestedQueueMs && !shrinking) {
       this.congestedRun += 1;
       this.clearSince = undefined;
       if (this.congestedRun >= this.tuning.congestedSamples) return this.onCongestion(sample, queueMs);
@@ -156,7 +160,6 @@ export class BitrateAdapter {
     const next = clamp(carries, minKbps, maxKbps);
     if (next < this.target) {
       decisions.push({ kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink carries ${Math.round(rate)} kbps with ${queue} queued` });
-      this.congestedAtKbps = this.target;
       this.target = next;
       this.lastChangeAt = sample.now;
     }
@@ -173,13 +176,11 @@ export class BitrateAdapter {
     if (this.target >= maxKbps || this.clearSince === undefined) return [];
     if (sample.now - this.clearSince < this.tuning.clearBeforeUpMs) return [];
     if (sample.now - this.lastChangeAt < this.tuning.clearBeforeUpMs) return [];
-    let next = Math.min(maxKbps, Math.round(this.target * this.tuning.upFactor));
-    const probing = sample.now - this.lastCongestionAt >= this.tuning.probeAfterCongestionMs;
-    // Until a probe is due, stay below the bitrate that last congested.
-    if (!probing) next = Math.min(next, this.congestedAtKbps - 1);
+    // After a congestion, the next step up is a probe, no sooner than probeAfterCongestionMs.
+    if (sample.now - this.lastCongestionAt < this.tuning.probeAfterCongestionMs) return [];
+    const next = Math.min(maxKbps, Math.round(this.target * this.tuning.upFactor));
     if (next <= this.target) return [];
     const decision: AdapterDecision = { kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink clear for ${sample.now - this.clearSince} ms` };
-    if (probing) this.congestedAtKbps = Number.POSITIVE_INFINITY;
     this.target = next;
     this.lastChangeAt = sample.now;
     this.clearSince = sample.now;

@@ -21,6 +21,7 @@ import { StreamPublisher } from './publisher.ts';
 import { CODE, encodesIn, milestonesRaised, transition, type LifecycleCall, type PusherState, type Transition } from './pusher-state.ts';
 import { resolveSources, type PusherRig } from './rig-sources.ts';
 import { StreamClock } from './stream-clock.ts';
+import { PushAdaptation, type AdaptationReport } from './push-adaptation.ts';
 import { MAX_ZOOM, checkZoom } from './video-effects.ts';
 
 export type { PusherState } from './pusher-state.ts';
@@ -106,6 +107,8 @@ export class LivePusher extends EventEmitter {
   private readonly retryPolicy: { count: number; intervalMs: number };
   private readonly hooks: PusherHooks;
   private readonly clock = new StreamClock();
+  /** Bitrate adaptation to the uplink (push-adaptation.ts): 1006 / 1005 / 1101. */
+  private readonly adaptation = new PushAdaptation();
   private pushMilestones = new Set<number>();
   private readonly pictures: PreviewStill;
   private op: Promise<unknown> = Promise.resolve();
@@ -189,7 +192,21 @@ export class LivePusher extends EventEmitter {
   private resolve(): EncodeConfig {
     const resolved = resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
     const config = this.zoomLevel === undefined ? resolved : { ...resolved, zoom: this.zoomLevel };
-    return this.hooks.encodeConfig ? this.hooks.encodeConfig(config) : config;
+    const adapted = this.adaptation.apply(config, this.attrs, this.explicit);
+    return this.hooks.encodeConfig ? this.hooks.encodeConfig(adapted) : adapted;
+  }
+
+  /** A change of the adaptation: reported, then the encoder restarts at the adapted bitrate/size. */
+  private onAdaptation(report: AdaptationReport): void {
+    this.emitStatus(report.code, report.message);
+    if (!report.restart) return;
+    this.background(async () => {
+      if (this.state === 'idle' || !this.pipeline) return;
+      const next = this.resolve();
+      if (!encoderChanged(this.config, next)) return;
+      this.config = next;
+      await this.restartPipeline();
+    });
   }
 
   // ---- context methods ---------------------------------------------------------------------
@@ -360,6 +377,8 @@ export class LivePusher extends EventEmitter {
     this.pushMilestones = new Set(milestonesRaised(this.state, 'pushing'));
     this.state = 'pushing';
     this.clock.reset();
+    this.adaptation.reset();
+    this.config = this.resolve();
     this.meter = new NetstatusMeter(Date.now());
     try {
       await this.restartPipeline();
@@ -368,6 +387,7 @@ export class LivePusher extends EventEmitter {
       throw err;
     }
     this.netTimer = setInterval(() => this.reportNetstatus(), NETSTATUS_INTERVAL_MS);
+    this.adaptation.start(() => this.publisher?.stats(), (r) => this.onAdaptation(r));
   }
 
   private startPublisher(): void {
@@ -529,6 +549,7 @@ export class LivePusher extends EventEmitter {
   private async teardown(): Promise<void> {
     if (this.netTimer) clearInterval(this.netTimer);
     this.netTimer = undefined;
+    this.adaptation.stop();
     const publisher = this.publisher;
     const pipeline = this.pipeline;
     this.publisher = undefined;

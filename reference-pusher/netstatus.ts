@@ -35,6 +35,8 @@ export interface SenderSnapshot {
   queuedAudioFrames: number;
   queuedBytes: number;
   connected: boolean;
+  /** Frames dropped so far because the uplink could not carry them (publisher.ts). */
+  droppedFrames?: number;
 }
 
 export class NetstatusMeter {
@@ -45,6 +47,7 @@ export class NetstatusMeter {
   private sendDelays: number[] = [];
   private lastBytesSent = 0;
   private lastQueuedBytes = 0;
+  private lastDropped = 0;
   private windowStart: number;
   private width = 0;
   private height = 0;
@@ -97,7 +100,10 @@ export class NetstatusMeter {
       videoGOP: Math.round(gop * 10) / 10,
       netSpeed: kbps(sent),
       netJitter: Math.round(jitter),
-      netQualityLevel: qualityLevel(sender, sender.queuedBytes - this.lastQueuedBytes, this.videoBytes + this.audioBytes, sent),
+      netQualityLevel: Math.max(
+        qualityLevel(sender, sender.queuedBytes - this.lastQueuedBytes, this.videoBytes + this.audioBytes, sent),
+        backlogLevel(sender, (sent * BITS_PER_BYTE) / seconds, (sender.droppedFrames ?? 0) - this.lastDropped),
+      ),
       videoWidth: this.width,
       videoHeight: this.height,
       videoCache: sender.queuedVideoFrames,
@@ -110,6 +116,7 @@ export class NetstatusMeter {
     this.sendDelays = [];
     this.lastBytesSent = sender.bytesSent;
     this.lastQueuedBytes = sender.queuedBytes;
+    this.lastDropped = sender.droppedFrames ?? 0;
     return info;
   }
 }
@@ -134,4 +141,25 @@ export function qualityLevel(sender: SenderSnapshot, queueGrowth: number, produc
   if (backlog < 0.25) return NET_QUALITY.fair;
   if (backlog < 0.5) return NET_QUALITY.poor;
   return NET_QUALITY.bad;
+}
+
+/** Sending time the queue holds (ms) beyond which the link is 好 / 一般 / 差 / 很差. */
+const BACKLOG_LEVELS_MS: readonly [number, number][] = [
+  [2000, NET_QUALITY.bad],
+  [1000, NET_QUALITY.poor],
+  [500, NET_QUALITY.fair],
+  [200, NET_QUALITY.good],
+];
+
+/**
+ * Quality from what is still queued, as sending time at the window's send rate, and from frames
+ * the publisher had to drop: a queue that stays deep is as bad as one that grows (an uplink held
+ * at its capacity), and dropping frames means the uplink cannot carry the stream (at least 差).
+ * `sentBitsPerMs` is the window's send rate in bits per ms (= kbps).
+ */
+export function backlogLevel(sender: SenderSnapshot, sentBitsPerMs: number, droppedInWindow: number): number {
+  if (!sender.connected) return NET_QUALITY.unusable;
+  const queueMs = sender.queuedBytes === 0 ? 0 : sentBitsPerMs > 0 ? (sender.queuedBytes * BITS_PER_BYTE) / sentBitsPerMs : Number.POSITIVE_INFINITY;
+  const byQueue = BACKLOG_LEVELS_MS.find(([ms]) => queueMs > ms)?.[1] ?? NET_QUALITY.unknown;
+  return droppedInWindow > 0 ? Math.max(byQueue, NET_QUALITY.poor) : byQueue;
 }

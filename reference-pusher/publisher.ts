@@ -31,6 +31,12 @@ interface Media {
 
 /** Upper bound on what is held while the connection is down (frames since the last keyframe). */
 const MAX_BUFFERED = 600;
+/** Bytes queued in front of and inside the socket (Node's queue and the kernel's) beyond which media waits in the publisher, where it can still
+ *  be dropped (what the socket took can only be sent). */
+const SOCKET_QUEUE_LIMIT_BYTES = 32 * 1024;
+/** Media that has waited longer than this (stream time, oldest to newest) is dropped when the next
+ *  keyframe arrives: frames are dropped rather than queued without bound (live-pusher.zh.md 1101). */
+const MAX_WAITING_MS = 1000;
 
 /** Events: 'status' (code: number, message?: string), 'gave-up' (RtmpSessionError),
  *  'send-delay' (ms: number). */
@@ -45,6 +51,9 @@ export class StreamPublisher extends EventEmitter {
   private buffered: Media[] = [];
   private metadata: Record<string, Amf0Value> | undefined;
   private bytesSentBefore = 0;
+  /** Media for the live session that the socket could not take yet (see SOCKET_QUEUE_LIMIT_BYTES). */
+  private waiting: Media[] = [];
+  private droppedFrames = 0;
 
   constructor(
     readonly url: string,
@@ -74,23 +83,59 @@ export class StreamPublisher extends EventEmitter {
       else this.audioHeader = item;
     }
     if (this.session) {
-      this.send(this.session, item);
+      this.wait(item);
+      this.flush(this.session);
       return;
     }
     if (item.sequenceHeader) return;
-    if (item.kind === 'video' && item.keyframe) this.buffered = [];
+    this.hold(item);
+  }
+
+  /** Held while the connection is down: from the last keyframe on, at most MAX_BUFFERED. */
+  private hold(item: Media): void {
+    if (item.kind === 'video' && item.keyframe) {
+      this.droppedFrames += this.buffered.length;
+      this.buffered = [];
+    }
     if (this.buffered.length < MAX_BUFFERED) this.buffered.push(item);
+    else this.droppedFrames += 1;
   }
 
   stats(): SenderSnapshot {
     const s = this.session?.stats();
+    const held = s ? this.waiting : this.buffered;
     return {
       bytesSent: this.bytesSentBefore + (s?.bytesSent ?? 0),
-      queuedVideoFrames: s?.queuedVideoFrames ?? this.buffered.filter((m) => m.kind === 'video').length,
-      queuedAudioFrames: s?.queuedAudioFrames ?? this.buffered.filter((m) => m.kind === 'audio').length,
-      queuedBytes: s?.bytesQueued ?? 0,
+      queuedVideoFrames: (s?.queuedVideoFrames ?? 0) + held.filter((m) => m.kind === 'video').length,
+      queuedAudioFrames: (s?.queuedAudioFrames ?? 0) + held.filter((m) => m.kind === 'audio').length,
+      queuedBytes: (s?.bytesQueued ?? 0) + (s ? held.reduce((n, m) => n + m.body.length, 0) : 0),
       connected: this.session !== undefined,
+      droppedFrames: this.droppedFrames,
     };
+  }
+
+  /** Media frames dropped so far because the uplink could not carry them. */
+  get dropped(): number {
+    return this.droppedFrames;
+  }
+
+  /** Queues for the live session; a keyframe behind more than MAX_WAITING_MS of waiting media
+   *  replaces it (sequence headers are kept: the frames after them need them). */
+  private wait(item: Media): void {
+    const oldest = this.waiting.find((m) => !m.sequenceHeader);
+    if (item.kind === 'video' && item.keyframe && !item.sequenceHeader && oldest && item.timestampMs - oldest.timestampMs > MAX_WAITING_MS) {
+      const kept = this.waiting.filter((m) => m.sequenceHeader);
+      this.droppedFrames += this.waiting.length - kept.length;
+      this.waiting = kept;
+    }
+    this.waiting.push(item);
+  }
+
+  /** Hands waiting media to the socket while its own queue is below SOCKET_QUEUE_LIMIT_BYTES. */
+  private flush(session: RtmpPublishSession): void {
+    while (this.waiting.length > 0 && this.session === session && session.stats(true).bytesQueued < SOCKET_QUEUE_LIMIT_BYTES) {
+      this.send(session, this.waiting.shift()!);
+    }
   }
 
   private send(session: RtmpPublishSession, m: Media): void {
@@ -120,6 +165,7 @@ export class StreamPublisher extends EventEmitter {
     }
     this.session = session;
     this.failures = 0;
+    session.on('drain', () => this.flush(session));
     session.once('error', (err: unknown) => {
       this.dropSession(session);
       this.onFailure(err);
@@ -136,12 +182,16 @@ export class StreamPublisher extends EventEmitter {
     if (this.audioHeader) this.send(session, this.audioHeader);
     const backlog = this.buffered;
     this.buffered = [];
-    for (const m of backlog) this.send(session, m);
+    for (const m of backlog) this.wait(m);
+    this.flush(session);
   }
 
   private dropSession(session: RtmpPublishSession): void {
     if (this.session !== session) return;
     this.bytesSentBefore += session.stats().bytesSent;
+    // What waited for the lost connection is held for the next one like any frame while down.
+    for (const m of this.waiting) if (!m.sequenceHeader) this.hold(m);
+    this.waiting = [];
     this.session = undefined;
     void session.close();
   }

@@ -31,6 +31,7 @@ import { RtmpHandshake } from '../protocol/rtmp/handshake.ts';
 import { ON_METADATA, SET_DATA_FRAME, audioMessage, commandMessage, dataMessage, decodeMessage, videoMessage } from '../protocol/rtmp/messages.ts';
 import type { RtmpMessage } from '../protocol/rtmp/message.ts';
 import { Amf0EcmaArray } from '../protocol/amf0.ts';
+import { KERNEL_QUEUE_CACHE_MS, KernelSendQueue } from './kernel-send-queue.ts';
 
 export type RtmpFailureKind = 'dns' | 'connect' | 'handshake' | 'rejected' | 'closed' | 'io';
 
@@ -130,6 +131,8 @@ export class RtmpPublishSession extends EventEmitter {
   private stallTimer: NodeJS.Timeout | undefined;
   private lastFlushed = 0;
   private lastProgressAt = Date.now();
+  /** What the kernel still holds of what we wrote (kernel-send-queue.ts). */
+  private readonly kernelQueue = new KernelSendQueue(() => ({ local: this.socket.localPort, remote: this.socket.remotePort }));
 
   private constructor(
     private readonly socket: Socket,
@@ -405,8 +408,11 @@ export class RtmpPublishSession extends EventEmitter {
     });
   }
 
-  stats(): SessionStats {
-    const queued = this.socket.writableLength;
+  /** bytesQueued: Node's queue in front of the socket plus the kernel's send queue; bytesSent:
+   *  what left both (acknowledged by the peer). `cached`: the kernel's figure may be up to
+   *  KERNEL_QUEUE_CACHE_MS old (for the per-frame send decision; measurements read it fresh). */
+  stats(cached = false): SessionStats {
+    const queued = this.socket.writableLength + (this.closed ? 0 : this.kernelQueue.bytes(Date.now(), cached ? KERNEL_QUEUE_CACHE_MS : 0));
     return {
       bytesSent: Math.max(0, this.socket.bytesWritten - queued),
       bytesQueued: queued,

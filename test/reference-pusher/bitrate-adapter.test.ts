@@ -87,7 +87,7 @@ describe('BitrateAdapter', () => {
 
   it('a link that does not move at all is congested (no division by a zero rate)', () => {
     const a = new BitrateAdapter(BOUNDS);
-    const { steps } = simulate(a, 4000, (t) => (t <= 1000 ? 5000 : 0));
+    const { steps } = simulate(a, 8000, (t) => (t <= 1000 ? 5000 : 0));
     expect(a.targetKbps).toBe(BOUNDS.minKbps);
     expect(steps.some((s) => s.decisions.some((d) => d.kind === 'busy'))).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NET_QUALITY, NetstatusMeter, qualityLevel } from '../../reference-pusher/netstatus.ts';
+import { NET_QUALITY, NetstatusMeter, backlogLevel, qualityLevel } from '../../reference-pusher/netstatus.ts';
 
 const idle = { bytesSent: 0, queuedVideoFrames: 0, queuedAudioFrames: 0, queuedBytes: 0, connected: true };
 
@@ -45,5 +45,24 @@ describe('qualityLevel', () => {
     const busy = { ...idle, queuedBytes: 1 };
     const levels = [0.01, 0.05, 0.2, 0.4, 0.9].map((share) => qualityLevel(busy, share * 1000, 1000, 500));
     expect(levels).toEqual([NET_QUALITY.best, NET_QUALITY.good, NET_QUALITY.fair, NET_QUALITY.poor, NET_QUALITY.bad]);
+  });
+});
+
+describe('backlogLevel', () => {
+  it('is worse the more sending time the queue holds, at least poor when frames were dropped', () => {
+    // 400 kbps = 400 bits per ms: 10 kB queued is 200 ms of sending.
+    const rate = 400;
+    const at = (bytes: number, dropped = 0) => backlogLevel({ ...idle, queuedBytes: bytes }, rate, dropped);
+    expect([at(0), at(5_000), at(20_000), at(40_000), at(75_000), at(150_000)]).toEqual([
+      NET_QUALITY.unknown,
+      NET_QUALITY.unknown,
+      NET_QUALITY.good,
+      NET_QUALITY.fair,
+      NET_QUALITY.poor,
+      NET_QUALITY.bad,
+    ]);
+    expect(at(0, 3)).toBe(NET_QUALITY.poor);
+    expect(backlogLevel({ ...idle, queuedBytes: 1 }, 0, 0)).toBe(NET_QUALITY.bad);
+    expect(backlogLevel({ ...idle, connected: false }, rate, 0)).toBe(NET_QUALITY.unusable);
   });
 });

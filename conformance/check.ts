@@ -15,6 +15,7 @@ import type { Rig } from '../rig/types.ts';
 import { CAPABILITY_KINDS, isCoreCapability } from './core-capabilities.ts';
 import { conformanceTest, wantsSources } from './fixtures.ts';
 import { driverEnvironment } from '../adapters/sources/driver-env.ts';
+import { redactError, redactSecrets, redactSecretsInBytes, rememberUrlSecrets } from '../protocol/redact-secrets.ts';
 import { IutClient, type IutCapabilities, type IutHello } from './iut-client.ts';
 import { unmetRigRequirements } from './requirements.ts';
 import type { ConformanceServer } from './server.ts';
@@ -113,8 +114,11 @@ async function applyLabels(meta: CheckMeta): Promise<void> {
   if (meta.specRows?.length) await allure.label('specRows', meta.specRows.join(' '));
 }
 
-/** Records an attachment in Allure and as a file under <out>/evidence for summary.json. */
-async function recordAttachment(record: CheckTaskMeta, outDir: string, name: string, contentType: string, content: Buffer | string): Promise<void> {
+/** Records an attachment in Allure and as a file under <out>/evidence for summary.json; text
+ *  has the push URL's secrets redacted (protocol/redact-secrets.ts). */
+async function recordAttachment(record: CheckTaskMeta, outDir: string, name: string, contentType: string, raw: Buffer | string): Promise<void> {
+  const text = contentType.startsWith('text/') || contentType === 'application/json';
+  const content = typeof raw === 'string' ? redactSecrets(raw) : text ? Buffer.from(redactSecretsInBytes(raw)) : raw;
   await allure.attachment(name, content, contentType);
   const dir = join(outDir, EVIDENCE_DIR, safeName(record.check.id));
   mkdirSync(dir, { recursive: true });
@@ -144,6 +148,7 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
         if (missingBeforeSpawn) throw new NotApplicableError(`IUT ${probe.name} ${probe.version} does not claim ${missingBeforeSpawn}`);
       }
       const server = await serverHandle.get();
+      rememberUrlSecrets(server.rtmpUrl(streamName));
       const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), env: driverEnvironment(), stderrFile: join(workDir, 'driver-stderr.log') });
       iutSlot.client = iut;
       const hello = await iut.hello();
@@ -180,7 +185,8 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
     } catch (err) {
       caught = err;
       verdict = classifyError(err);
-      record.message = err instanceof NotApplicableError ? err.reason : errorMessage(err);
+      record.message = redactSecrets(err instanceof NotApplicableError ? err.reason : errorMessage(err));
+      redactError(err);
     } finally {
       const iut = iutSlot.client;
       if (iut) {

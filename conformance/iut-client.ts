@@ -9,6 +9,7 @@
 import { AssertionError } from 'node:assert';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { SupervisedProcess, type ExitInfo } from '../adapters/process/supervised.ts';
+import { redactSecrets } from '../protocol/redact-secrets.ts';
 import { SchemaViolation, UnsupportedProtocolVersion, validateHelloResult, validateIncoming, type ValidHello } from '../driver-protocol/validate.ts';
 import type { ErrorReply, EventMessage, ResultReply } from '../driver-protocol/types.ts';
 
@@ -186,7 +187,9 @@ export class IutClient {
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.stderrStream = opts.stderrFile ? createWriteStream(opts.stderrFile, { flags: 'a' }) : undefined;
     this.stderrStream?.on('error', () => undefined);
-    proc.on('stderr-line', (line: string) => {
+    proc.on('stderr-line', (raw: string) => {
+      // Kept for people (evidence, broken messages): the push URL's secrets redacted.
+      const line = redactSecrets(raw);
       this.stderrLines.push(line);
       if (this.stderrLines.length > STDERR_LINES_KEPT) this.stderrLines.shift();
       this.stderrStream?.write(line + '\n');

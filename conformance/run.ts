@@ -11,6 +11,10 @@ import { spec } from '../spec/index.ts';
 import { loadRig } from '../rig/load.ts';
 import type { Rig } from '../rig/types.ts';
 import { generateAllureHtml } from '../reports/allure-html.ts';
+import { redactFilesIn } from '../reports/redact-files.ts';
+import { rememberSecrets, secretsOfUrl } from '../protocol/redact-secrets.ts';
+import { redactWrites } from '../adapters/process/redacted-writes.ts';
+import { withPushAuth } from '../rig/load.ts';
 import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
 import { NOT_APPLICABLE_ROWS } from './not-applicable/index.ts';
 import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
@@ -19,6 +23,8 @@ import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, DEFAULT_OUT_FOLDER, ENV_CHECKS
 import { SUMMARY_FILE } from './reporter/summary-reporter.ts';
 
 export const CONFIG_FILE = fileURLToPath(new URL('./vitest.config.ts', import.meta.url));
+/** An app-only url the rig's publish authentication is applied to, to learn its secrets. */
+const PUSH_AUTH_PROBE_URL = 'rtmp://rig/app';
 export const ALLURE_RESULTS = 'allure-results';
 export const ALLURE_REPORT = 'allure-report';
 export const EVIDENCE = 'evidence';
@@ -164,6 +170,8 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   let rig: Rig | { error: string };
   try {
     rig = loadRig(opts.rig);
+    // The rig's publish authentication is secret wherever it shows (an app-only url: no stream key).
+    rememberSecrets(secretsOfUrl(withPushAuth(PUSH_AUTH_PROBE_URL, rig.server)));
   } catch (err) {
     rig = { error: (err as Error).message };
     errors.push((err as Error).message);
@@ -182,9 +190,16 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     process.env[ENV_OUT] = outDir;
     process.env[ENV_CHECKS_DIR] = checksDir;
     process.env[ENV_QUIET] = opts.quiet ? '1' : '';
+    const restoreStdout = redactWrites(process.stdout);
+    const restoreStderr = redactWrites(process.stderr);
     try {
       await runVitest(opts.grep, concurrency, errors);
     } finally {
+      restoreStdout();
+      restoreStderr();
+      // allure-vitest wrote names, messages and stacks as it saw them: redact before anyone reads them.
+      redactFilesIn(paths.allureResults);
+      redactFilesIn(join(outDir, EVIDENCE));
       restoreEnv(ENV_IUT, saved.iut);
       restoreEnv(ENV_RIG, saved.rig);
       restoreEnv(ENV_OUT, saved.out);

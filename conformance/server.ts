@@ -1,7 +1,8 @@
 // The RTMP server a check pushes to (README "What the checks believe"): the bench's embedded server
-// (adapters/server/embedded.ts), or the rig's external server with stream names appended.
+// (adapters/server/embedded.ts), or the rig's external server with stream names appended; the
+// rig's publish authentication (server.query, server.credentials) goes into every push url.
 import { EmbeddedServer } from '../adapters/server/embedded.ts';
-import { externalStreamUrl } from '../rig/load.ts';
+import { externalStreamUrl, withPushAuth } from '../rig/load.ts';
 import type { ServerConfig } from '../rig/types.ts';
 
 /** The RTMP application every check publishes under on the embedded server. */
@@ -9,7 +10,8 @@ export const CONFORMANCE_APP = 'live';
 
 export interface ConformanceServer {
   kind: ServerConfig['kind'];
-  /** The url an IUT pushes this stream to (and an observer pulls it from). */
+  /** The url an IUT pushes this stream to (and an observer pulls it from), with the rig's
+   *  publish authentication. */
   rtmpUrl(stream: string): string;
   /** Resolves when the server sees the stream published; on an external server it cannot know
    *  and rejects with ServerFeatureUnavailableError. */
@@ -30,7 +32,7 @@ export async function startConformanceServer(config: ServerConfig): Promise<Conf
   if (config.kind === 'external') {
     return {
       kind: 'external',
-      rtmpUrl: (stream) => externalStreamUrl(config, stream),
+      rtmpUrl: (stream) => withPushAuth(externalStreamUrl(config, stream), config),
       waitForPublish: () => Promise.reject(new ServerFeatureUnavailableError('waitForPublish')),
       embedded: undefined,
       close: () => Promise.resolve(),
@@ -39,7 +41,7 @@ export async function startConformanceServer(config: ServerConfig): Promise<Conf
   const server = await EmbeddedServer.start({});
   return {
     kind: 'embedded',
-    rtmpUrl: (stream) => server.rtmpUrl(CONFORMANCE_APP, stream),
+    rtmpUrl: (stream) => withPushAuth(server.rtmpUrl(CONFORMANCE_APP, stream), config),
     waitForPublish: async (stream, timeoutMs) => {
       await server.waitForPublish(`/${CONFORMANCE_APP}/${stream}`, timeoutMs);
     },

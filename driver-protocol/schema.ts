@@ -54,9 +54,14 @@ export const SerialPortConfigSchema = Type.Object(
   { additionalProperties: false },
 );
 export const PermissionAnswerSchema = Type.Union([Type.Literal('granted'), Type.Literal('denied')]);
+/** Publish authentication carried in every push URL (the bench redacts both from every output). */
+const PushAuthFields = {
+  query: Type.Optional(Type.String({ minLength: 1, pattern: '^[^?#\\s]+$', description: 'appended to every push url as ?query, e.g. txSecret=…&txTime=…' })),
+  credentials: Type.Optional(Type.String({ pattern: '^[^:@/\\s]+:[^@/\\s]*$', description: 'user:password put in every push url' })),
+};
 export const ServerConfigSchema = Type.Union([
-  Type.Object({ kind: Type.Literal('embedded') }, { additionalProperties: false }),
-  Type.Object({ kind: Type.Literal('external'), url: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('embedded'), ...PushAuthFields }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('external'), url: NonEmptyString, ...PushAuthFields }, { additionalProperties: false }),
 ]);
 export const RigSchema = Type.Object(
   {

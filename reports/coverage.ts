@@ -4,6 +4,7 @@
 // broke are listed apart with the reasons, so an IUT that claims little cannot look covered. A
 // check naming a value row also covers its attribute row. Rows a check names that the spec does
 // not have are listed, so a typo in a check does not pass as coverage.
+import { redactSecrets } from '../protocol/redact-secrets.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LivePusherSpec } from '../spec/index.ts';
@@ -160,6 +161,6 @@ export function coverageMarkdown(c: Coverage): string {
 /** Writes <base>.md and <base>.json. */
 export function writeCoverage(base: string, c: Coverage): void {
   mkdirSync(dirname(base), { recursive: true });
-  writeFileSync(`${base}.md`, coverageMarkdown(c));
-  writeFileSync(`${base}.json`, JSON.stringify(c, null, 2) + '\n');
+  writeFileSync(`${base}.md`, redactSecrets(coverageMarkdown(c)));
+  writeFileSync(`${base}.json`, redactSecrets(JSON.stringify(c, null, 2)) + '\n');
 }

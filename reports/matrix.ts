@@ -1,6 +1,7 @@
 // The conformance matrix (README "Reports": attribute x IUT): for each attribute of the spec,
 // the outcome of the checks covering it (specRows attribute:<name> or attribute:<name>=<value>)
 // in each IUT's latest run, read from <reports>/runs/<iut>.json.
+import { redactSecrets } from '../protocol/redact-secrets.ts';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { LivePusherSpec } from '../spec/index.ts';
@@ -106,6 +107,6 @@ export function matrixMarkdown(m: Matrix): string {
 /** Writes <base>.md and <base>.json. */
 export function writeMatrix(base: string, m: Matrix): void {
   mkdirSync(dirname(base), { recursive: true });
-  writeFileSync(`${base}.md`, matrixMarkdown(m));
-  writeFileSync(`${base}.json`, JSON.stringify(m, null, 2) + '\n');
+  writeFileSync(`${base}.md`, redactSecrets(matrixMarkdown(m)));
+  writeFileSync(`${base}.json`, redactSecrets(JSON.stringify(m, null, 2)) + '\n');
 }

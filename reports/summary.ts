@@ -1,6 +1,7 @@
 // The machine-readable summary of one conformance run (README "Reports": results/summary.json
 // per test id, status, duration, IUT, rig, commit). Written by the summary reporter, read by the
 // matrix and the CLI.
+import { redactSecrets } from '../protocol/redact-secrets.ts';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -100,7 +101,7 @@ export function groupSkips(tests: readonly SummaryTest[]): SkipGroup[] {
 
 export function writeSummary(file: string, summary: Summary): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+  writeFileSync(file, redactSecrets(JSON.stringify(summary, null, 2)) + '\n');
 }
 
 export function readSummary(file: string): Summary {

@@ -34,6 +34,9 @@ const PERMISSION_SCOPES = ['camera', 'record'] as const;
 const ASSET_KEYS = ['bgm', 'waitingImage'] as const;
 const SERIAL_KEYS = ['port', 'baudRate'] as const;
 const EXTERNAL_URL = /^rtmps?:\/\/[^/\s]+(\/[^\s]*)?$/;
+const PUSH_QUERY = /^[^?#\s]+$/;
+const PUSH_CREDENTIALS = /^[^:@/\s]+:[^@/\s]*$/;
+const PUSH_AUTH_KEYS = ['query', 'credentials'];
 const SERIAL_BAUD_RANGE = { min: 1200, max: 921600 } as const;
 /** The PulseAudio names pactl accepts for a sink we create: letters, digits, _ . - */
 const SINK_NAME = /^[A-Za-z0-9_.-]+$/;
@@ -197,13 +200,25 @@ function microphone(val: Validator, raw: unknown): MicrophoneSource {
 function server(val: Validator, raw: unknown): ServerConfig {
   const o = val.obj(raw, 'server');
   const kind = val.oneOf(o.kind, 'server.kind', SERVER_KINDS, 'embedded');
+  const auth = {
+    ...(o.query === undefined ? {} : { query: val.matching(o.query, 'server.query', PUSH_QUERY, 'a query string without ?, e.g. txSecret=…&txTime=…') }),
+    ...(o.credentials === undefined ? {} : { credentials: val.matching(o.credentials, 'server.credentials', PUSH_CREDENTIALS, 'user:password') }),
+  };
   if (kind === 'embedded') {
-    val.onlyKeys(o, 'server', ['kind']);
-    return { kind };
+    val.onlyKeys(o, 'server', ['kind', ...PUSH_AUTH_KEYS]);
+    return { kind, ...auth };
   }
-  val.onlyKeys(o, 'server', ['kind', 'url']);
+  val.onlyKeys(o, 'server', ['kind', 'url', ...PUSH_AUTH_KEYS]);
   const url = val.matching(o.url, 'server.url', EXTERNAL_URL, 'an rtmp://host:port/app url');
-  return { kind, url: url.replace(/\/+$/, '') };
+  return { kind, url: url.replace(/\/+$/, ''), ...auth };
+}
+
+/** A push url with the server's publish authentication (query, credentials) applied. */
+export function withPushAuth(url: string, auth: { query?: string; credentials?: string }): string {
+  let out = url;
+  if (auth.credentials) out = out.replace(/^(rtmps?:\/\/)/, `$1${auth.credentials}@`);
+  if (auth.query) out += `${out.includes('?') ? '&' : '?'}${auth.query}`;
+  return out;
 }
 
 function serial(val: Validator, raw: unknown): Rig['serial'] {

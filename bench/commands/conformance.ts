@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { loadRig } from '../../rig/load.ts';
 import { checkConcurrency, MAX_CONCURRENCY, runConformance, type ConformanceResult } from '../../conformance/run.ts';
+import { redactSecrets } from '../../protocol/redact-secrets.ts';
 
 export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>]
 
@@ -144,8 +145,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(args.out ? { outDir: args.out } : {}),
     html: args.html,
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
-    log: (line) => process.stdout.write(`${line}\n`),
+    log: (line) => process.stdout.write(`${redactSecrets(line)}\n`),
   });
-  process.stdout.write(report(result));
+  process.stdout.write(redactSecrets(report(result)));
   return exitCodeOf(result);
 }

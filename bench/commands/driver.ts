@@ -2,6 +2,7 @@
 // (docs/driver-protocol.md). stdout carries protocol lines only; logs go to stderr.
 import { createInterface } from 'node:readline';
 import { DriverSession, type Outgoing } from '../../reference-pusher/driver.ts';
+import { redactWrites } from '../../adapters/process/redacted-writes.ts';
 
 export const USAGE = 'usage: lpbench driver\n\nThe reference pusher as an IUT: the driver protocol (newline-delimited JSON) on stdin/stdout.';
 
@@ -14,6 +15,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`lpbench driver takes no arguments (got ${argv.join(' ')}); it speaks NDJSON on stdin/stdout\n`);
     return 2;
   }
+  // stdout is the protocol and is never touched; stderr is read by people.
+  redactWrites(process.stderr);
   const write = (msg: Outgoing) => {
     process.stdout.write(JSON.stringify(msg) + '\n');
   };

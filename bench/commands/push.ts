@@ -4,6 +4,8 @@ import { LivePusher, PusherCallError } from '../../reference-pusher/live-pusher.
 import { statusCode } from '../../spec/index.ts';
 import { attributeFromText } from '../../spec/validate.ts';
 import { loadRig } from '../../rig/load.ts';
+import { redactWrites } from '../../adapters/process/redacted-writes.ts';
+import { rememberUrlSecrets } from '../../protocol/redact-secrets.ts';
 
 export const USAGE = 'usage: lpbench push <rtmp-url> [--attr name=value ...] [--rig <file>]';
 
@@ -57,6 +59,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`lpbench push: ${(err as Error).message}\n${USAGE}\n`);
     return 2;
   }
+  // The url's stream key, signature and credentials never reach the terminal.
+  rememberUrlSecrets(args.url);
+  redactWrites(process.stdout);
+  redactWrites(process.stderr);
   const rig = args.rig ? loadRig(args.rig) : undefined;
   const pusher = new LivePusher({ rig });
   pusher.on('statechange', (d: { code: number; message: string }) => {

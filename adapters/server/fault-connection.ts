@@ -33,6 +33,7 @@ import {
 import type { RtmpCommand } from '../../protocol/rtmp/commands.ts';
 import { HANDSHAKE_BLOCK_SIZE, HANDSHAKE_VERSION_SIZE } from '../../protocol/rtmp/constants.ts';
 import type { FaultScript } from './fault-script.ts';
+import { badAmfMessage, malformedChunkBytes } from './fault-bytes.ts';
 
 /** S0 version byte of `bad-handshake`: 6 is RTMPE, which a plain RTMP client must refuse (§5.2.2). */
 export const WRONG_RTMP_VERSION = 6;
@@ -87,6 +88,9 @@ export interface FaultSink {
   media(kind: 'audio' | 'video', bytes: number): void;
   fault(what: string): void;
   protocolError(message: string): void;
+  /** `busy-name`: takes the stream name for this connection; false when another connection
+   *  publishes it, or closed less than `holdMs` ago. */
+  claim(streamName: string, holdMs: number): boolean;
 }
 
 type Phase = 'handshake' | 'session' | 'done';
@@ -99,6 +103,8 @@ export class FaultConnection {
   private readonly acks = new AcknowledgementTracker();
   private handshakeBytes = 0;
   private inputWithoutMessage = 0;
+  /** close-/reset-after-bytes: bytes read since the publish was accepted (undefined before). */
+  private bytesAfterPublish: number | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -196,10 +202,27 @@ export class FaultConnection {
       throw new ProtocolError('limit', `${this.inputWithoutMessage} bytes received without a complete message (limit ${MAX_INPUT_WITHOUT_MESSAGE})`);
     }
     if (ack !== undefined) this.send(encodeAcknowledgement(ack));
+    const counting = this.bytesAfterPublish !== undefined;
     for (const msg of messages) {
       if (this.phase !== 'session') return;
       this.sink.message(msg);
       this.onMessage(msg);
+    }
+    if (counting && this.bytesAfterPublish !== undefined) this.countBytesAfterPublish(data.length);
+  }
+
+  /** close-after-bytes / reset-after-bytes: the fault once enough bytes arrived after the publish. */
+  private countBytesAfterPublish(bytes: number): void {
+    const script = this.script;
+    if (this.phase !== 'session' || (script.kind !== 'close-after-bytes' && script.kind !== 'reset-after-bytes')) return;
+    this.bytesAfterPublish = (this.bytesAfterPublish ?? 0) + bytes;
+    if (this.bytesAfterPublish < script.bytes) return;
+    this.sink.fault(script.kind);
+    if (script.kind === 'close-after-bytes') {
+      this.endCleanly();
+    } else {
+      this.phase = 'done';
+      this.socket.resetAndDestroy();
     }
   }
 
@@ -234,7 +257,7 @@ export class FaultConnection {
         this.send(commandMessage(resultCommand(cmd.transactionId, null)));
         return;
       case CommandName.CreateStream:
-        this.send(commandMessage(resultCommand(cmd.transactionId, null, PUBLISH_STREAM_ID)));
+        this.reply('createStream', commandMessage(resultCommand(cmd.transactionId, null, PUBLISH_STREAM_ID)));
         return;
       case CommandName.Publish:
         this.onPublish(cmd);
@@ -259,7 +282,18 @@ export class FaultConnection {
       return;
     }
     const info = { ...statusInfo('status', StatusCode.ConnectSuccess, CONNECT_DESCRIPTION), objectEncoding: OBJECT_ENCODING_AMF0 };
-    this.send(commandMessage(resultCommand(cmd.transactionId, { fmsVer: FMS_VERSION, capabilities: FMS_CAPABILITIES }, info)));
+    this.reply('connect', commandMessage(resultCommand(cmd.transactionId, { fmsVer: FMS_VERSION, capabilities: FMS_CAPABILITIES }, info)));
+  }
+
+  /** Sends a reply, broken first when the script is `bad-amf-reply` for this command. */
+  private reply(command: 'connect' | 'createStream' | 'publish', msg: RtmpMessage): void {
+    const script = this.script;
+    if (script.kind === 'bad-amf-reply' && (script.command ?? 'connect') === command) {
+      this.send(badAmfMessage(script.variant ?? 'truncated', msg));
+      this.sink.fault('bad-amf-reply');
+      return;
+    }
+    this.send(msg);
   }
 
   private onPublish(cmd: RtmpCommand): void {
@@ -306,6 +340,27 @@ export class FaultConnection {
           this.socket.pause();
         });
         return;
+      case 'malformed-chunk':
+        this.acceptPublish(streamName);
+        this.later(script.afterMs ?? 0, () => {
+          if (this.phase !== 'session' || !this.socket.writable) return;
+          this.socket.write(malformedChunkBytes(script.variant ?? 'orphan-continuation', this.writer, PUBLISH_STREAM_ID));
+          this.sink.fault('malformed-chunk');
+        });
+        return;
+      case 'busy-name':
+        if (!this.sink.claim(streamName, script.holdMs ?? 0)) {
+          this.sendStatus('error', StatusCode.PublishBadName, `${streamName} is already publishing`);
+          this.sink.fault('busy-name');
+          return;
+        }
+        this.acceptPublish(streamName);
+        return;
+      case 'close-after-bytes':
+      case 'reset-after-bytes':
+        this.acceptPublish(streamName);
+        this.bytesAfterPublish = 0;
+        return;
       default:
         this.acceptPublish(streamName);
     }
@@ -313,7 +368,8 @@ export class FaultConnection {
 
   private acceptPublish(streamName: string): void {
     this.send(encodeUserControl({ event: 'stream-begin', streamId: PUBLISH_STREAM_ID }));
-    this.sendStatus('status', StatusCode.PublishStart, this.wire.publishDescription ?? `${streamName} is now published`);
+    const start = statusInfo('status', StatusCode.PublishStart, this.wire.publishDescription ?? `${streamName} is now published`);
+    this.reply('publish', commandMessage(onStatusCommand(start), { streamId: PUBLISH_STREAM_ID }));
     if (this.wire.pingAfterPublish !== undefined) this.send(encodeUserControl({ event: 'ping-request', timestamp: this.wire.pingAfterPublish }));
     for (let sent = 0; sent < (this.wire.fillerBytesAfterPublish ?? 0); sent += FILLER_MESSAGE_BYTES) {
       this.send(dataMessage(['filler', 'x'.repeat(FILLER_MESSAGE_BYTES)], { streamId: PUBLISH_STREAM_ID }));

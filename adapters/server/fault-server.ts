@@ -4,7 +4,9 @@
 // failure) can be provoked on purpose (live-pusher.zh.md 状态码; context-api.md "Status codes").
 // A client that reconnects meets the fault again; stats.connections counts the attempts and
 // attempts() lists each with when it opened, published and closed (the truth reconnect checks
-// judge: 1102 网络断连, 已启动自动重连 and -1307 must match real connection attempts).
+// judge: 1102 网络断连, 已启动自动重连 and -1307 must match real connection attempts). For
+// `busy-name` it remembers which connection publishes each stream name (3004, the stream name
+// already in use).
 import { EventEmitter } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { RtmpMessage } from '../../protocol/rtmp/message.ts';
@@ -74,6 +76,8 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
   private readonly server: Server;
   private readonly open = new Set<FaultConnection>();
   private readonly log: ConnectionAttempt[] = [];
+  /** busy-name: which connection publishes each stream name, and when it closed. */
+  private readonly names = new Map<string, { attempt: ConnectionAttempt }>();
   private closed: Promise<void> | undefined;
 
   private constructor(server: Server, script: FaultScript, host: string, port: number, wire: WireOptions) {
@@ -174,10 +178,17 @@ export class FaultServer extends EventEmitter<FaultServerEvents> {
         attempt.faultAt ??= Date.now();
         this.sink.fault(what);
       },
+      claim: (streamName, holdMs) => {
+        const holder = this.names.get(streamName)?.attempt;
+        const busy = holder !== undefined && holder !== attempt && (holder.closedAt === undefined || Date.now() - holder.closedAt < holdMs);
+        if (busy) return false;
+        this.names.set(streamName, { attempt });
+        return true;
+      },
     };
   }
 
-  private readonly sink: FaultSink = {
+  private readonly sink: Omit<FaultSink, 'claim'> = {
     handshake: () => this.emit('handshake'),
     message: (msg) => this.emit('message', msg),
     connect: (app) => this.emit('connect', app),

@@ -48,7 +48,7 @@ export const MicrophoneSourceSchema = Type.Union([
 ]);
 export const SerialPortConfigSchema = Type.Object(
   {
-    port: Type.String({ minLength: 1, pattern: '^/\\S+$', description: 'the serial device path (/dev/ttyUSB0, or a socat pty link)' }),
+    port: Type.String({ minLength: 1, pattern: '^(/\\S+|simulated)$', description: 'the serial device path (/dev/ttyUSB0, or a socat pty link); in a rig file, simulated: the bench runs a simulated device and passes its pty path' }),
     baudRate: Type.Integer({ minimum: 1200, maximum: 921600 }),
   },
   { additionalProperties: false },

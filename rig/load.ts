@@ -17,6 +17,7 @@ import {
   PERMISSION_ANSWERS,
   SERIAL_GEAR,
   SERVER_KINDS,
+  SIMULATED_SERIAL_PORT,
   V4L2_STABLE_ID,
   type CameraSource,
   type MicrophoneSource,
@@ -38,6 +39,7 @@ const PUSH_QUERY = /^[^?#\s]+$/;
 const PUSH_CREDENTIALS = /^[^:@/\s]+:[^@/\s]*$/;
 const PUSH_AUTH_KEYS = ['query', 'credentials'];
 const SERIAL_BAUD_RANGE = { min: 1200, max: 921600 } as const;
+const SERIAL_PORT = new RegExp(`^(/\\S+|${SIMULATED_SERIAL_PORT})$`);
 /** The PulseAudio names pactl accepts for a sink we create: letters, digits, _ . - */
 const SINK_NAME = /^[A-Za-z0-9_.-]+$/;
 /** Longest value quoted in an error. */
@@ -232,7 +234,7 @@ function serial(val: Validator, raw: unknown): Rig['serial'] {
     const g = val.obj(o[gear], key);
     val.onlyKeys(g, key, SERIAL_KEYS);
     const port: SerialPortConfig = {
-      port: val.matching(g.port, `${key}.port`, /^\/\S+$/, 'an absolute serial device path like /dev/ttyUSB0'),
+      port: val.matching(g.port, `${key}.port`, SERIAL_PORT, `an absolute serial device path like /dev/ttyUSB0, or ${SIMULATED_SERIAL_PORT} (a simulated device on a socat pty pair)`),
       baudRate: val.int(g.baudRate, `${key}.baudRate`, SERIAL_BAUD_RANGE, DEFAULT_SERIAL_BAUD),
     };
     out[gear] = port;

@@ -196,7 +196,11 @@ class ProxyServer implements ImpairmentProxy {
   async up(): Promise<void> {
     this.assertOpen('up');
     if (!this.isDown) return;
-    await this.listen(this.listenPort);
+    try {
+      await this.listen(this.listenPort);
+    } catch (err) {
+      throw new Error(`impairment proxy: cannot listen again on ${this.host}:${this.listenPort}: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.isDown = false;
     this.record({ at: Date.now(), kind: 'up' });
   }
@@ -404,7 +408,7 @@ class Direction {
       }
     });
     this.source.on('end', () => this.push(END));
-    void this.pump();
+    this.pump().catch((err: unknown) => this.link.destroy(`proxy error: ${err instanceof Error ? err.message : String(err)}`));
   }
 
   private push(item: Chunk | typeof END): void {

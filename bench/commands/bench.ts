@@ -1,17 +1,51 @@
-// `lpbench bench [--list] [name ...]`: runs the benchmarks in bench/perf/ (all when none is named) and
-// prints each one's figures, always as a ratio against a baseline measured in the same run.
+// `lpbench bench [--list] [name ...]`: runs the benchmarks in bench/perf/ (all but the long ones
+// when none is named) and prints each one's figures, always as a ratio against a baseline
+// measured in the same run. `--minutes N` sets how long the soak benchmark pushes.
 import * as protocolThroughput from '../perf/protocol-throughput.ts';
+import * as soak from '../perf/soak.ts';
+
+interface BenchOptions {
+  minutes?: number;
+}
 
 interface Benchmark<R> {
   NAME: string;
   DESCRIPTION: string;
-  run(): Promise<R>;
+  run(opts: BenchOptions): Promise<R>;
   format(r: R): string;
 }
 
-const BENCHMARKS: Benchmark<never>[] = [protocolThroughput as unknown as Benchmark<never>];
+const BENCHMARKS: Benchmark<never>[] = [protocolThroughput as unknown as Benchmark<never>, soak as unknown as Benchmark<never>];
+/** Benchmarks that run for minutes: only when named. */
+const NAMED_ONLY = new Set([soak.NAME]);
+const MAX_MINUTES = 24 * 60;
 
-export const USAGE = 'usage: lpbench bench [--list] [name ...]\n\n  --list   name and describe the benchmarks\n  name     run only these (default: all)';
+export const USAGE =
+  'usage: lpbench bench [--list] [name ...]\n\n' +
+  '  --list         name and describe the benchmarks\n' +
+  '  name           run only these (default: all but soak, which runs only when named)\n' +
+  '  --minutes N    how long soak pushes (default 30)';
+
+class UsageError extends Error {}
+
+function parse(argv: string[]): { names: string[]; opts: BenchOptions } {
+  const names: string[] = [];
+  const opts: BenchOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a !== '--minutes') {
+      names.push(a);
+      continue;
+    }
+    const raw = argv[++i];
+    const minutes = Number(raw);
+    if (raw === undefined || !Number.isFinite(minutes) || minutes <= 0 || minutes > MAX_MINUTES) {
+      throw new UsageError(`--minutes must be a number of minutes above 0 and at most ${MAX_MINUTES}, got ${raw === undefined ? '(nothing)' : `"${raw}"`}`);
+    }
+    opts.minutes = minutes;
+  }
+  return { names, opts };
+}
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -22,15 +56,23 @@ export async function run(argv: string[]): Promise<number> {
     for (const b of BENCHMARKS) process.stdout.write(`${b.NAME.padEnd(24)} ${b.DESCRIPTION}\n`);
     return 0;
   }
-  const unknown = argv.filter((n) => !BENCHMARKS.some((b) => b.NAME === n));
+  let parsed: { names: string[]; opts: BenchOptions };
+  try {
+    parsed = parse(argv);
+  } catch (err) {
+    process.stderr.write(`lpbench bench: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { names, opts } = parsed;
+  const unknown = names.filter((n) => !BENCHMARKS.some((b) => b.NAME === n));
   if (unknown.length) {
     process.stderr.write(`lpbench bench: unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.NAME).join(', ')}\n`);
     return 2;
   }
-  const chosen = argv.length ? BENCHMARKS.filter((b) => argv.includes(b.NAME)) : BENCHMARKS;
+  const chosen = names.length ? BENCHMARKS.filter((b) => names.includes(b.NAME)) : BENCHMARKS.filter((b) => !NAMED_ONLY.has(b.NAME));
   for (const b of chosen) {
     process.stdout.write(`== ${b.NAME}: ${b.DESCRIPTION}\n`);
-    const result = await b.run();
+    const result = await b.run(opts);
     process.stdout.write(`${b.format(result)}\n`);
   }
   return 0;

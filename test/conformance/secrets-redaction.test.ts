@@ -46,7 +46,7 @@ describe('secrets in push urls are redacted from every output of a conformance r
       const defaults = readFileSync(join(REPO_ROOT, 'rig/default.yaml'), 'utf8');
       writeFileSync(
         rig,
-        defaults.replace(/^server:\n  kind: embedded$/m, `server:\n  kind: embedded\n  query: "txSecret=${TX_SECRET}&txTime=${TX_TIME}"\n  credentials: "${USER}:${PASSWORD}"`),
+        defaults.replace(/^server:\n {2}kind: embedded$/m, `server:\n  kind: embedded\n  query: "txSecret=${TX_SECRET}&txTime=${TX_TIME}"\n  credentials: "${USER}:${PASSWORD}"`),
       );
       expect(readFileSync(rig, 'utf8'), 'the rig carries the secrets').toContain(TX_SECRET);
       const out = join(work, 'out');

@@ -32,8 +32,8 @@ const COMMANDS: Record<string, CommandInfo> = {
     load: () => import('./commands/serve.ts'),
   },
   doctor: {
-    synopsis: 'doctor [--json]',
-    summary: 'ffmpeg/ffprobe, encoders and filters, V4L2, PulseAudio, Chromium, serial ports, network namespaces',
+    synopsis: 'doctor [--json] [--rig <file>]',
+    summary: 'ffmpeg/ffprobe, encoders and filters, V4L2, PulseAudio, Chromium, serial ports, network namespaces; with --rig, what that rig asks for and what is missing, with the fix',
     load: () => import('./commands/doctor.ts'),
   },
   bench: {

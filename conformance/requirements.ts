@@ -4,6 +4,7 @@
 // push is started for it. Capability requirements (requires.attributes/methods/events) are
 // evaluated before the spawn too, against the hello of the worker's probe (conformance/check.ts).
 import type { Rig } from '../rig/types.ts';
+import { patternKnown, toneKnown } from '../rig/known-sources.ts';
 
 interface RigRequirementSpec {
   /** The reason given when the rig does not meet it. */
@@ -13,16 +14,16 @@ interface RigRequirementSpec {
 
 export const RIG_REQUIREMENTS = {
   'synthetic-camera': {
-    reason: 'needs the synthetic camera pattern on the front camera (its quadrants, patches and frame counter are what the oracles read)',
-    holds: (rig) => rig.camera.front.kind === 'synthetic',
+    reason: 'needs the synthetic camera pattern on the front camera (its quadrants, patches and frame counter are what the oracles read; synthetic, or fed into a v4l2loopback)',
+    holds: (rig) => patternKnown(rig, 'front'),
   },
   'synthetic-cameras': {
     reason: 'needs the synthetic camera pattern on both cameras (the front and back patterns tell the cameras apart)',
-    holds: (rig) => rig.camera.front.kind === 'synthetic' && rig.camera.back.kind === 'synthetic',
+    holds: (rig) => patternKnown(rig, 'front') && patternKnown(rig, 'back'),
   },
   'synthetic-microphone': {
-    reason: 'needs the synthetic microphone (its tone, at a known frequency and level, is what is listened for)',
-    holds: (rig) => rig.microphone.kind === 'synthetic',
+    reason: 'needs the synthetic microphone (its tone, at a known frequency and level, is what is listened for; synthetic, or played into the PulseAudio virtual microphone)',
+    holds: (rig) => toneKnown(rig),
   },
   'embedded-server': {
     reason: "needs the embedded server (its own publish/unpublish events are the truth; an external server's are not visible)",

@@ -21,6 +21,8 @@ import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../
 import { countTotals, currentCommit, groupSkips, ranCount, readSummary, UNKNOWN, writeSummary, type SkipGroup, type Summary } from '../reports/summary.ts';
 import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, DEFAULT_OUT_FOLDER, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
 import { SUMMARY_FILE } from './reporter/summary-reporter.ts';
+import { runOnLab } from './lab-run.ts';
+import type { RigHealth } from './rig-health.ts';
 
 export const CONFIG_FILE = fileURLToPath(new URL('./vitest.config.ts', import.meta.url));
 /** An app-only url the rig's publish authentication is applied to, to learn its secrets. */
@@ -178,6 +180,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   }
 
   const checkFiles = countCheckFiles(checksDir);
+  let rigHealth: RigHealth | undefined;
   let notice: string | undefined;
   if (checkFiles === 0) {
     notice = `no check files (*${CHECK_FILE_SUFFIX}) in ${checksDir} yet: nothing to run`;
@@ -193,7 +196,13 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     const restoreStdout = redactWrites(process.stdout);
     const restoreStderr = redactWrites(process.stderr);
     try {
-      await runVitest(opts.grep, concurrency, errors);
+      // A lab rig is set up and must pass a golden push first (conformance/lab-run.ts); a broken rig runs no check.
+      const health = 'error' in rig ? undefined : await runOnLab(rig, `lpbench conformance --iut ${JSON.stringify(iutCommand)}`, log, errors, async (labRig) => {
+        if (labRig) process.env[ENV_RIG] = labRig;
+        await runVitest(opts.grep, concurrency, errors);
+      });
+      if (health) rigHealth = health;
+      if (health && !health.ok) errors.push(`broken rig: ${health.detail}; no check was run, nothing is blamed on the IUT`);
     } finally {
       restoreStdout();
       restoreStderr();
@@ -215,7 +224,11 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     summary = emptySummary(iutCommand, rig, startedAt);
   }
   summary.errors = [...errors, ...summary.errors];
-  if (checkFiles > 0 && summary.tests.length === 0) {
+  if (rigHealth) summary.rigHealth = rigHealth;
+  if (rigHealth && !rigHealth.ok) {
+    notice = 'broken rig: no check was run (see the error)';
+    log(notice);
+  } else if (checkFiles > 0 && summary.tests.length === 0) {
     notice = opts.grep ? `no check matches --grep ${JSON.stringify(opts.grep)}` : `no checks found in ${checksDir}`;
     log(notice);
   }

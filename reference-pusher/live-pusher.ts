@@ -21,6 +21,10 @@ import { StreamPublisher } from './publisher.ts';
 import { CODE, encodesIn, milestonesRaised, transition, type LifecycleCall, type PusherState, type Transition } from './pusher-state.ts';
 import { resolveSources, type PusherRig } from './rig-sources.ts';
 import { StreamClock } from './stream-clock.ts';
+import { ERROR } from '../spec/codes.ts';
+import { micVolumeProblem } from './audio-effects.ts';
+import { BgmError, BgmPlayer, parseBgmVolume } from './bgm.ts';
+import { MicLevelMeter } from './mic-level.ts';
 import { PushAdaptation, type AdaptationReport } from './push-adaptation.ts';
 import { MAX_ZOOM, checkZoom } from './video-effects.ts';
 
@@ -97,6 +101,10 @@ export class LivePusher extends EventEmitter {
   private position: 'front' | 'back' = 'front';
   /** The zoom setZoom applied; undefined: the zoom attribute's (video-effects.ts). */
   private zoomLevel: number | undefined;
+  /** The gain setMICVolume applied; undefined: full volume (audio-effects.ts). */
+  private micVolume: number | undefined;
+  /** Background music (bgm.ts): its events are the pusher's bgmstart/bgmprogress/bgmcomplete. */
+  private readonly bgm = new BgmPlayer();
   private pipeline: MediaPipeline | undefined;
   private publisher: StreamPublisher | undefined;
   private meter: NetstatusMeter | undefined;
@@ -125,6 +133,9 @@ export class LivePusher extends EventEmitter {
     this.hooks = opts.hooks ?? {};
     this.pictures = new PreviewStill(this.workDir);
     this.config = resolveEncodeConfig(this.attrs, this.explicit);
+    this.bgm.on('start', (d: Detail) => this.emit('bgmstart', d));
+    this.bgm.on('progress', (d: Detail) => this.emit('bgmprogress', d));
+    this.bgm.on('complete', (d: Detail) => this.emit('bgmcomplete', d));
   }
 
   get currentState(): PusherState {
@@ -191,7 +202,8 @@ export class LivePusher extends EventEmitter {
 
   private resolve(): EncodeConfig {
     const resolved = resolveEncodeConfig({ ...this.attrs, 'device-position': this.position }, this.explicit);
-    const config = this.zoomLevel === undefined ? resolved : { ...resolved, zoom: this.zoomLevel };
+    const zoomed = this.zoomLevel === undefined ? resolved : { ...resolved, zoom: this.zoomLevel };
+    const config = this.micVolume === undefined ? zoomed : { ...zoomed, micVolume: this.micVolume };
     const adapted = this.adaptation.apply(config, this.attrs, this.explicit);
     return this.hooks.encodeConfig ? this.hooks.encodeConfig(adapted) : adapted;
   }
@@ -293,6 +305,76 @@ export class LivePusher extends EventEmitter {
       if (changed && this.pipeline) await this.restartPipeline();
       return { errMsg: 'setZoom:ok', zoom: checked.zoom };
     });
+  }
+
+  /** setMICVolume({volume}): the microphone's gain, 0-1 (context-api.md, typed number). */
+  setMICVolume(args: { volume?: unknown } = {}): Promise<Detail> {
+    return this.serial(async () => {
+      const problem = micVolumeProblem(args.volume);
+      if (problem) throw new PusherCallError(`setMICVolume:fail ${problem}`);
+      this.micVolume = args.volume as number;
+      await this.applyAudioChange(true);
+      return { errMsg: 'setMICVolume:ok' };
+    });
+  }
+
+  /** playBGM({url, startTimeMs?, endTimeMs?}) while pushing: mixed into the stream; a URL that
+   *  cannot be loaded is errCode 10003 (error event and the call's fail) and the push goes on. */
+  playBGM(args: { url?: unknown; startTimeMs?: unknown; endTimeMs?: unknown } = {}): Promise<Detail> {
+    return this.bgmCall('playBGM', async () => {
+      if (this.state !== 'pushing') throw new PusherCallError(`playBGM:fail the push is ${this.state}; background music plays while pushing`);
+      try {
+        await this.bgm.play(args);
+      } catch (err) {
+        if (err instanceof BgmError && err.loadFailed) {
+          this.emitError(ERROR.BGM_LOAD_FAILED, err.message);
+          throw new PusherCallError(`playBGM:fail ${err.message}`, ERROR.BGM_LOAD_FAILED);
+        }
+        throw err;
+      }
+      return true;
+    });
+  }
+
+  pauseBGM(): Promise<Detail> {
+    return this.bgmCall('pauseBGM', async () => this.bgm.pause());
+  }
+
+  resumeBGM(): Promise<Detail> {
+    return this.bgmCall('resumeBGM', async () => this.bgm.resume());
+  }
+
+  stopBGM(): Promise<Detail> {
+    return this.bgmCall('stopBGM', async () => this.bgm.stop());
+  }
+
+  /** setBGMVolume({volume}): volume is a string holding 0-1 (context-api.md). */
+  setBGMVolume(args: { volume?: unknown } = {}): Promise<Detail> {
+    return this.bgmCall('setBGMVolume', async () => this.bgm.setVolume(parseBgmVolume(args.volume)));
+  }
+
+  /** Runs a BGM operation; when what is mixed changed, the encoder restarts with it. */
+  private bgmCall(op: string, fn: () => Promise<boolean>): Promise<Detail> {
+    return this.serial(async () => {
+      let changed: boolean;
+      try {
+        changed = await fn();
+      } catch (err) {
+        if (err instanceof BgmError) throw new PusherCallError(`${op}:fail ${err.message}`);
+        throw err;
+      }
+      await this.applyAudioChange(changed);
+      if (changed) this.bgm.produced();
+      return { errMsg: `${op}:ok` };
+    });
+  }
+
+  /** Re-resolves the configuration and restarts the encoder when the audio it makes changed. */
+  private async applyAudioChange(force: boolean): Promise<void> {
+    const next = this.resolve();
+    const changed = encoderChanged(this.config, next);
+    this.config = next;
+    if ((changed || force) && this.pipeline && encodesIn(this.state)) await this.restartPipeline();
   }
 
   /** getMaxZoom(): {maxZoom} as a string (context-api.md getMaxZoom). */
@@ -449,6 +531,7 @@ export class LivePusher extends EventEmitter {
         config: this.config,
         picture,
         microphone: micAllowed ? sources.microphone : null,
+        bgm: this.state === 'pushing' ? this.bgm.input() : null,
         encode,
         ...(this.hooks.ffmpegArgs ? { argsHook: this.hooks.ffmpegArgs } : {}),
       });
@@ -467,6 +550,10 @@ export class LivePusher extends EventEmitter {
     });
     pipeline.on('video', (v: EncodedVideo) => this.onVideo(pipeline, v));
     pipeline.on('audio', (a: EncodedAudio) => this.onAudio(pipeline, a));
+    const level = new MicLevelMeter((volume) => {
+      if (this.pipeline === pipeline) this.emit('audiovolumenotify', { volume });
+    });
+    pipeline.on('mic-level', (chunk: Buffer) => level.feed(chunk));
     pipeline.on('died', (err: Error) => this.onEncoderDeath(pipeline, err));
     pipeline.on('error', (err: Error) => this.onEncoderDeath(pipeline, err));
     try {
@@ -547,6 +634,7 @@ export class LivePusher extends EventEmitter {
   }
 
   private async teardown(): Promise<void> {
+    this.bgm.stop();
     if (this.netTimer) clearInterval(this.netTimer);
     this.netTimer = undefined;
     this.adaptation.stop();

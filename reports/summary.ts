@@ -61,6 +61,8 @@ export interface Summary {
   errors: string[];
   /** The skipped checks grouped by reason, most checks first (written by conformance/run.ts). */
   skips?: SkipGroup[];
+  /** A lab rig's golden push before the checks (conformance/rig-health.ts); ok=false: a broken rig, no check ran. */
+  rigHealth?: { ok: boolean; checkedAt: string; durationMs: number; detail: string; lab: string[] };
 }
 
 export const UNKNOWN = 'unknown';

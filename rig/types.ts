@@ -13,6 +13,8 @@ export const SERIAL_GEAR = ['relay', 'marker'] as const;
 
 /** The null sink a `pulse-virtual` microphone gets when the rig file names none. */
 export const DEFAULT_VIRTUAL_SINK = 'lpb_virtual_mic';
+/** `serial.<gear>.port: simulated`: the bench runs a simulated device on a socat pty pair (adapters/serial/socat-pair.ts). */
+export const SIMULATED_SERIAL_PORT = 'simulated';
 /** Baud rate of serial lab gear when the rig file names none (adapters/serial/line-protocol.ts). */
 export const DEFAULT_SERIAL_BAUD = 9600;
 /** A stable V4L2 id: `path:<udev ID_PATH>` or `serial:<udev ID_SERIAL>` (adapters/v4l2/stable-id.ts). */

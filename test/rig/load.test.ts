@@ -60,7 +60,7 @@ describe('loadRig', () => {
     ['microphone: {kind: jack}', 'microphone.kind', 'legal values: synthetic, pulse, pulse-virtual, alsa, file'],
     ['microphone: {kind: alsa}', 'microphone.device', 'must be a non-empty string'],
     ['microphone: {kind: pulse-virtual, sink: "my sink"}', 'microphone.sink', '"my sink" is not legal; must be a PulseAudio sink name'],
-    ['serial: {relay: {port: ttyUSB0}}', 'serial.relay.port', '"ttyUSB0" is not legal; must be an absolute serial device path'],
+    ['serial: {relay: {port: ttyUSB0}}', 'serial.relay.port', '"ttyUSB0" is not legal; must be an absolute serial device path like /dev/ttyUSB0, or simulated'],
     ['serial: {marker: {port: /dev/ttyACM0, baudRate: 7}}', 'serial.marker.baudRate', '7 is not legal; must be an integer from 1200 to 921600'],
     ['serial: {lamp: {port: /dev/ttyACM0}}', 'serial.lamp', 'legal keys: relay, marker'],
     ['permissions: {camera: maybe}', 'permissions.camera', 'legal values: granted, denied'],
@@ -106,6 +106,7 @@ describe('loadRig', () => {
       expect(rig.serial).toEqual({ relay: { port: '/tmp/lpb-relay', baudRate: 9600 }, marker: { port: '/dev/ttyACM0', baudRate: 115200 } });
     });
     withFile('microphone: {kind: alsa, device: "hw:1,0"}', (file) => expect(loadRig(file).microphone).toEqual({ kind: 'alsa', device: 'hw:1,0' }));
+    withFile('serial: {relay: {port: simulated}}', (file) => expect(loadRig(file).serial).toEqual({ relay: { port: 'simulated', baudRate: 9600 } }));
   });
 
   it('every error carries the file, the key path and the value found', () => {

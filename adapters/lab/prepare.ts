@@ -1,0 +1,100 @@
+// Wiring a lab rig up before a run and undoing it after (issue 11 "Rig model", "Rig health and
+// sharing"): the leases on its physical resources (adapters/lab/lease.ts), the pattern fed into
+// each v4l2loopback camera (adapters/v4l2/loopback-feed.ts), the PulseAudio virtual microphone
+// (adapters/microphone/pulse-virtual.ts), simulated serial gear on socat pairs for
+// `port: simulated` (adapters/serial/socat-pair.ts), and a HELLO to real serial gear. Returns the
+// rig as drivers must see it (simulated ports replaced by their pty paths). Whatever fails, what
+// was already set up is undone before the error is thrown.
+import type { Rig } from '../../rig/types.ts';
+import { SIMULATED_SERIAL_PORT } from '../../rig/types.ts';
+import { acquireLeases, rigResources } from './lease.ts';
+import { createVirtualMic, ffmpegPulseSupport } from '../microphone/pulse-virtual.ts';
+import { feedLoopback, LOOPBACK_CLOSE_GRACE_MS } from '../v4l2/loopback-feed.ts';
+import { startSimulatedGear } from '../serial/socat-pair.ts';
+import { hardwareBinding, SerialGear } from '../serial/serial-gear.ts';
+import { SERIAL_GEAR } from '../../rig/types.ts';
+
+export class LabSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabSetupError';
+  }
+}
+
+export interface PreparedLab {
+  /** The rig as the drivers and checks must see it. */
+  rig: Rig;
+  /** What was set up, one line each (for the log and the summary). */
+  notes: string[];
+  /** A lab process that died after setup (feeder, socat), if any. */
+  failure(): Error | undefined;
+  close(): Promise<void>;
+}
+
+/** Whether the rig needs anything set up or leased (the all-synthetic default needs nothing). */
+export function needsLab(rig: Rig): boolean {
+  return rigResources(rig).length > 0 || Boolean(rig.serial?.relay || rig.serial?.marker);
+}
+
+export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab> {
+  const undo: (() => Promise<unknown> | void)[] = [];
+  const failures: (() => Error | undefined)[] = [];
+  const notes: string[] = [];
+  const close = async (): Promise<void> => {
+    for (const step of undo.splice(0).reverse()) await Promise.resolve(step()).catch(() => undefined);
+  };
+  const out: Rig = structuredClone(rig);
+  try {
+    const leases = acquireLeases(rigResources(rig), { purpose });
+    undo.push(() => leases.close());
+    if (leases.resources.length > 0) notes.push(`leased ${leases.resources.join(', ')}`);
+    for (const t of leases.takenOver) notes.push(`took over the stale lease of ${t.resource} (${t.reason})`);
+
+    for (const position of ['front', 'back'] as const) {
+      const cam = rig.camera[position];
+      if (cam.kind !== 'v4l2loopback') continue;
+      const feed = await feedLoopback(cam.device, position);
+      undo.push(() => feed.close('SIGTERM', LOOPBACK_CLOSE_GRACE_MS));
+      let died: Error | undefined;
+      feed.on('died', (err: Error) => (died ??= err));
+      failures.push(() => died);
+      notes.push(`feeding the ${position} pattern into ${cam.device}`);
+    }
+
+    if (rig.microphone.kind === 'pulse-virtual') {
+      const support = await ffmpegPulseSupport();
+      if (!support.ok) throw new LabSetupError(`rig microphone pulse-virtual: the pusher cannot capture it: ${support.reason}`);
+      const mic = await createVirtualMic(rig.microphone.sink);
+      undo.push(() => mic.close());
+      failures.push(() => mic.failure());
+      notes.push(`virtual microphone: null sink ${mic.sink} playing the tone, captured as ${mic.source}${mic.startedDaemon ? ' (PulseAudio daemon started by the bench)' : ''}`);
+    }
+
+    for (const gear of SERIAL_GEAR) {
+      const cfg = rig.serial?.[gear];
+      if (!cfg) continue;
+      if (cfg.port === SIMULATED_SERIAL_PORT) {
+        const sim = await startSimulatedGear(gear);
+        undo.push(() => sim.close());
+        out.serial![gear] = { ...cfg, port: sim.benchPort };
+        notes.push(`simulated ${gear} on a socat pty pair at ${sim.benchPort}`);
+      }
+      const port = out.serial![gear]!.port;
+      const g = await SerialGear.open(port, await hardwareBinding(), cfg.baudRate).catch((err: Error) => {
+        throw new LabSetupError(`rig serial.${gear}: ${err.message}`);
+      });
+      try {
+        const hello = await g.hello(gear);
+        notes.push(`serial ${gear} at ${port} answers: ${hello.model}`);
+      } catch (err) {
+        throw new LabSetupError(`rig serial.${gear}: ${(err as Error).message}`);
+      } finally {
+        await g.close();
+      }
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { rig: out, notes, failure: () => failures.map((f) => f()).find(Boolean), close };
+}

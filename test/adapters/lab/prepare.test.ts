@@ -1,0 +1,71 @@
+// Lab setup (adapters/lab/prepare.ts): simulated serial gear comes up on socat pairs, answers
+// HELLO, and its pty path replaces `simulated` in the rig the drivers see; a rig whose
+// microphone the pusher's ffmpeg cannot capture is refused naming the ffmpeg to use; a leased
+// resource is refused naming the holder; close() leaves nothing behind.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { needsLab, prepareLab } from '../../../adapters/lab/prepare.ts';
+import { acquireLeases, LEASE_DIR_ENV } from '../../../adapters/lab/lease.ts';
+import { validateRig } from '../../../rig/load.ts';
+import { findExecutable } from '../../../bench/doctor/find-executable.ts';
+import { hardwareBinding, SerialGear } from '../../../adapters/serial/serial-gear.ts';
+
+let leaseDir: string;
+const saved = { leases: process.env[LEASE_DIR_ENV], ffmpeg: process.env.FFMPEG_PATH };
+beforeEach(() => {
+  leaseDir = mkdtempSync(join(tmpdir(), 'lpb-prepare-'));
+  process.env[LEASE_DIR_ENV] = leaseDir;
+});
+afterEach(() => {
+  rmSync(leaseDir, { recursive: true, force: true });
+  for (const [k, v] of [[LEASE_DIR_ENV, saved.leases], ['FFMPEG_PATH', saved.ffmpeg]] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+describe('prepareLab', () => {
+  it('the default rig needs no lab', () => {
+    expect(needsLab(validateRig({}, '/x/rig.yaml'))).toBe(false);
+  });
+
+  it.skipIf(!findExecutable('socat'))('starts simulated serial gear and hands its pty to the rig; close() undoes it', async () => {
+    const rig = validateRig({ serial: { relay: { port: 'simulated' }, marker: { port: 'simulated' } } }, '/x/rig.yaml');
+    expect(needsLab(rig)).toBe(true);
+    const lab = await prepareLab(rig, 'prepare test');
+    let relayPort = '';
+    try {
+      relayPort = lab.rig.serial!.relay!.port;
+      expect(relayPort).toMatch(/^\/.*\/bench$/);
+      expect(lab.notes.join('\n')).toMatch(/simulated relay on a socat pty pair[\s\S]*serial relay at .* answers: lpbench simulated relay[\s\S]*serial marker at .* answers: lpbench simulated marker/);
+      expect(readdirSync(leaseDir).sort()).toEqual(['serial_simulated.lease']);
+      // the port is free for checks to use during the run
+      const g = await SerialGear.open(relayPort, await hardwareBinding());
+      await g.power('microphone', false);
+      await g.close();
+    } finally {
+      await lab.close();
+    }
+    expect(existsSync(relayPort)).toBe(false);
+    expect(readdirSync(leaseDir)).toEqual([]);
+  }, 30_000);
+
+  it('refuses a virtual microphone the pusher\'s ffmpeg cannot capture, naming the ffmpeg to use', async () => {
+    delete process.env.FFMPEG_PATH; // the npm ffmpeg: no pulse input
+    const rig = validateRig({ microphone: { kind: 'pulse-virtual', sink: `lpb_prep_${process.pid}` } }, '/x/rig.yaml');
+    await expect(prepareLab(rig, 'prepare test')).rejects.toThrow(/rig microphone pulse-virtual: the pusher cannot capture it: .*FFMPEG_PATH=\/usr\/bin\/ffmpeg/);
+    expect(readdirSync(leaseDir)).toEqual([]);
+  });
+
+  it('refuses a rig whose device another run holds', async () => {
+    const other = acquireLeases(['alsa:hw:7,0'], { dir: leaseDir, purpose: 'the other run' });
+    try {
+      const rig = validateRig({ microphone: { kind: 'alsa', device: 'hw:7,0' } }, '/x/rig.yaml');
+      await expect(prepareLab(rig, 'prepare test')).rejects.toThrow(/alsa:hw:7,0 is leased by .*\(the other run\)/);
+    } finally {
+      other.close();
+    }
+  });
+});

@@ -72,6 +72,8 @@ export type AdapterDecision =
   | { kind: 'busy'; why: string };
 
 const BITS_PER_BYTE = 8;
+/** 1101 needs the link found congested again (this many times) with the bitrate already at its minimum. */
+const BUSY_CONGESTIONS_AT_MIN = 1;
 
 export class BitrateAdapter {
   private target: number;
@@ -82,6 +84,8 @@ export class BitrateAdapter {
   private lastChangeAt = Number.NEGATIVE_INFINITY;
   private lastCongestionAt = Number.NEGATIVE_INFINITY;
   private lastBusyAt = Number.NEGATIVE_INFINITY;
+  /** Congestions in a row found with the target already at min-bitrate. */
+  private congestedAtMin = 0;
 
   constructor(
     private bounds: AdapterBounds,
@@ -125,6 +129,7 @@ export class BitrateAdapter {
       // A reconnect is not congestion: the rate window starts over on the next connection.
       this.samples = [];
       this.congestedRun = 0;
+      this.congestedAtMin = 0;
       this.clearSince = undefined;
       return [];
     }
@@ -158,12 +163,14 @@ export class BitrateAdapter {
     const decisions: AdapterDecision[] = [];
     const queue = Number.isFinite(queueMs) ? `${Math.round(queueMs)} ms` : 'a queue that does not move';
     const next = clamp(carries, minKbps, maxKbps);
+    this.congestedAtMin = this.target === minKbps ? this.congestedAtMin + 1 : 0;
     if (next < this.target) {
       decisions.push({ kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink carries ${Math.round(rate)} kbps with ${queue} queued` });
       this.target = next;
       this.lastChangeAt = sample.now;
     }
-    if (carries < minKbps && this.target === minKbps && sample.now - this.lastBusyAt >= this.tuning.busyRepeatMs) {
+    // One stalled rate window is not an uplink below the minimum: it must hold at min-bitrate too.
+    if (carries < minKbps && this.congestedAtMin >= BUSY_CONGESTIONS_AT_MIN && sample.now - this.lastBusyAt >= this.tuning.busyRepeatMs) {
       decisions.push({ kind: 'busy', why: `uplink carries ${Math.round(rate)} kbps, below min-bitrate ${minKbps} kbps + audio ${audioKbps} kbps (${queue} queued)` });
       this.lastBusyAt = sample.now;
     }

@@ -8,6 +8,7 @@ import { PICTURE_VARIANTS } from './variants-picture.ts';
 import { RATES_VARIANTS } from './variants-rates.ts';
 import { RUNTIME_VARIANTS } from './variants-runtime.ts';
 import { VIDEO_VARIANTS } from './variants-video.ts';
+import { FAULTS_VARIANTS } from './variants-faults.ts';
 
 export const AREA_VARIANTS: BrokenVariant[] = [
   ...CORE_VARIANTS,
@@ -18,4 +19,5 @@ export const AREA_VARIANTS: BrokenVariant[] = [
   ...LIFECYCLE_VARIANTS,
   ...RUNTIME_VARIANTS,
   ...VIDEO_VARIANTS,
+  ...FAULTS_VARIANTS,
 ];

@@ -1,0 +1,176 @@
+// A push through the impairment proxy (adapters/faults/impairment-proxy.ts): the IUT is given the
+// proxy's address instead of the server's, the observer reads the stream straight from the
+// server, and a timeline of impairments runs while it reads. The truth the fault checks judge
+// against is what the proxy was set to do and when it took effect (the timeline's record, wall
+// clock), what reached the server (packets with their arrival times) and when the bench received
+// each event. Also the evidence every fault check attaches: the event log, the proxy's history
+// and a bitrate-over-time CSV.
+// Spec: live-pusher.zh.md 状态码 (1006, 1101, 1102, -1307, 3002-3005), 网络状态数据（info）.
+import { startImpairmentProxy, type ImpairmentProxy, type TimelineRun, type TimelineStep } from '../../../adapters/faults/impairment-proxy.ts';
+import type { CheckContext } from '../../check.ts';
+import type { IutEvent } from '../../iut-client.ts';
+import { observeStream, type Observation } from '../../oracles/observe.ts';
+import type { MediaKind, Packet } from '../../oracles/packets.ts';
+import { expectPublish, PUBLISH_TIMEOUT_MS } from '../support/scenario.ts';
+
+/** The observer keeps reading this long after the timeline's last step (the queue drains). */
+const OBSERVE_TAIL_MS = 1500;
+/** The observer waits this long for the first bytes; a stall under the harshest cap is shorter. */
+const OBSERVER_START_TIMEOUT_MS = 10_000;
+const BITS_PER_BYTE = 8;
+/** The proxy's own queue per direction: small, so that a cap reaches the pusher's socket soon
+ *  (a bottleneck's buffer; the proxy's socket receive buffer adds ~100 KB on loopback). */
+const PROXY_QUEUE_BYTES = 16 * 1024;
+/** The events the evidence keeps (not per-frame ones such as audio volume). */
+const EVIDENCE_EVENTS = new Set(['statechange', 'netstatus', 'error']);
+/** Width of a row of the bitrate chart. */
+export const CHART_STEP_MS = 1000;
+
+export interface ImpairedPush {
+  observation: Observation;
+  run: TimelineRun;
+  /** Wall time start() was called and the server saw the publish. */
+  startedAt: number;
+  publishedAt: number;
+  events: IutEvent[];
+  proxyHistory: ReturnType<ImpairmentProxy['history']>;
+}
+
+/** Starts a proxy in front of the check's server; the caller closes it. */
+export async function proxyFor(ctx: CheckContext): Promise<ImpairmentProxy> {
+  const server = new URL(ctx.streamUrl);
+  return startImpairmentProxy({
+    upstream: { host: server.hostname.replace(/^\[|\]$/g, ''), port: Number(server.port || 1935) },
+    queueHighWaterBytes: PROXY_QUEUE_BYTES,
+  });
+}
+
+/** Timeline length: the sum of the steps' holds. */
+export function timelineMs(steps: readonly TimelineStep[]): number {
+  return steps.reduce((a, s) => a + (s.holdMs ?? 0), 0);
+}
+
+/** Creates the IUT with `attrs` through the proxy, starts it, and once the server sees the
+ *  publish reads the stream while `steps` run on the proxy. */
+export async function impairedPush(ctx: CheckContext, attrs: Record<string, unknown>, steps: readonly TimelineStep[]): Promise<ImpairedPush> {
+  const proxy = await proxyFor(ctx);
+  try {
+    await ctx.iut.create({ url: proxy.url(ctx.streamUrl), ...attrs }, ctx.rig);
+    const startedAt = Date.now();
+    const published = expectPublish(ctx, PUBLISH_TIMEOUT_MS);
+    await ctx.iut.call('start');
+    await published;
+    const publishedAt = Date.now();
+    const observing = observeStream(ctx.streamUrl, {
+      durationMs: timelineMs(steps) + OBSERVE_TAIL_MS,
+      startTimeoutMs: OBSERVER_START_TIMEOUT_MS,
+      frames: false,
+      audio: false,
+      workDir: ctx.workDir,
+    });
+    const [observation, run] = await Promise.all([observing, proxy.runTimeline(steps)]);
+    return { observation, run, startedAt, publishedAt, events: [...ctx.iut.events()], proxyHistory: proxy.history() };
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** Wall time step `index` of the timeline took effect. */
+export function stepAt(run: TimelineRun, index: number): number {
+  const step = run.applied[index];
+  if (!step) throw new Error(`the timeline has no applied step #${index} (applied: ${run.applied.length}${run.aborted ? ', aborted' : ''})`);
+  return step.appliedAtWall;
+}
+
+/** Status codes with the wall time the bench received them. */
+export function codesWithTimes(events: readonly IutEvent[]): { code: number; at: number; message: string }[] {
+  return events
+    .filter((e) => e.event === 'statechange')
+    .map((e) => {
+      const d = e.detail as { code?: unknown; message?: unknown };
+      return { code: Number(d.code), at: e.receivedAt, message: String(d.message ?? '') };
+    });
+}
+
+/** Packets of `kind` whose bytes reached the server in [from, to) (wall clock). */
+export function arrivedBetween(packets: readonly Packet[], kind: MediaKind, from: number, to: number): Packet[] {
+  return packets.filter((p) => p.stream === kind && p.arrivedAtMs !== undefined && p.arrivedAtMs >= from && p.arrivedAtMs < to);
+}
+
+/**
+ * The bitrate the encoder produced, from packets that reached the server: their bytes over their
+ * count times the median timestamp step (the frame interval). Frames a pusher drops on a link
+ * that cannot carry them leave gaps in the timestamps, not thinner frames, so this reads the
+ * encoder's rate whether or not frames were dropped. Null with fewer than 3 packets.
+ */
+export function encodedKbps(packets: readonly Packet[]): number | null {
+  if (packets.length < 3) return null;
+  const dts = packets.map((p) => p.dtsMs).sort((a, b) => a - b);
+  const steps = dts
+    .slice(1)
+    .map((t, i) => t - dts[i]!)
+    .filter((d) => d > 0)
+    .sort((a, b) => a - b);
+  const step = steps[Math.floor(steps.length / 2)];
+  if (!step) return null;
+  const bytes = packets.reduce((a, p) => a + p.size, 0);
+  return (bytes * BITS_PER_BYTE) / (packets.length * step);
+}
+
+/** Kbps that reached the server in [from, to) (wall clock), all streams. */
+export function arrivedKbps(packets: readonly Packet[], from: number, to: number): number {
+  const bytes = packets.filter((p) => p.arrivedAtMs !== undefined && p.arrivedAtMs >= from && p.arrivedAtMs < to).reduce((a, p) => a + p.size, 0);
+  return (bytes * BITS_PER_BYTE) / Math.max(1, to - from);
+}
+
+/** netstatus reports with the wall time the bench received them. */
+export function netstatusReports(events: readonly IutEvent[]): { at: number; info: Record<string, number> }[] {
+  return events
+    .filter((e) => e.event === 'netstatus')
+    .map((e) => ({ at: e.receivedAt, info: ((e.detail as { info?: Record<string, number> })?.info ?? {}) as Record<string, number> }));
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/**
+ * The bitrate-over-time chart as CSV, one row per CHART_STEP_MS from the timeline's start:
+ * what reached the server (all streams), the video bitrate the encoder produced (packets that
+ * arrived in the row), the cap the proxy was set to (from `capAt`), and the codes received.
+ */
+export function bitrateCsv(p: ImpairedPush, capAt: (wall: number) => string): string {
+  const start = p.run.startedAtWall;
+  const end = Math.max(start, ...p.observation.packets.map((x) => x.arrivedAtMs ?? start));
+  const codes = codesWithTimes(p.events);
+  const rows = ['t_s,arrived_kbps,encoded_video_kbps,proxy,codes'];
+  for (let t = start; t < end; t += CHART_STEP_MS) {
+    const video = arrivedBetween(p.observation.packets, 'video', t, t + CHART_STEP_MS);
+    const enc = encodedKbps(video);
+    const here = codes.filter((c) => c.at >= t && c.at < t + CHART_STEP_MS).map((c) => c.code);
+    rows.push([((t - start) / 1000).toFixed(1), arrivedKbps(p.observation.packets, t, t + CHART_STEP_MS).toFixed(0), enc === null ? '' : enc.toFixed(0), capAt(t), here.join(' ')].join(','));
+  }
+  return rows.join('\n') + '\n';
+}
+
+/** Attaches the event log (times relative to the timeline's start), the proxy's history and the chart. */
+export async function attachImpairedEvidence(ctx: CheckContext, p: ImpairedPush, capAt: (wall: number) => string): Promise<void> {
+  const rel = (t: number) => t - p.run.startedAtWall;
+  await ctx.attach(
+    'status codes and netstatus (ms after the impairment timeline started)',
+    'application/json',
+    JSON.stringify(
+      p.events.filter((e) => EVIDENCE_EVENTS.has(e.event)).map((e) => ({ at: rel(e.receivedAt), event: e.event, detail: e.detail })),
+      null,
+      2,
+    ),
+  );
+  await ctx.attach(
+    'impairment timeline as applied (ms after its start)',
+    'application/json',
+    JSON.stringify({ applied: p.run.applied.map((a) => ({ step: a.index, plannedMs: a.plannedMs, appliedMs: a.appliedMs, apply: a.apply })), history: p.proxyHistory.map((h) => ({ ...h, at: rel(h.at) })) }, null, 2),
+  );
+  await ctx.attach('bitrate over time (1 s rows from the timeline start)', 'text/csv', bitrateCsv(p, capAt));
+}

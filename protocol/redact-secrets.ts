@@ -23,8 +23,10 @@ export const MIN_REMEMBERED_SECRET = 4;
 const MAX_REMEMBERED = 10_000;
 
 const remembered = new Set<string>();
-/** Remembered secrets, longest first (a secret inside a longer one must not split it); rebuilt on change. */
-let longestFirst: string[] | undefined;
+/** One pattern of every remembered secret, longest first (a secret inside a longer one must not
+ *  split it); rebuilt on change. One pass over the text, not one per secret. */
+let rememberedPattern: RegExp | null | undefined;
+const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 /** Redacts every secret the patterns find and every remembered secret. */
 export function redactSecrets(text: string): string {
@@ -32,8 +34,11 @@ export function redactSecrets(text: string): string {
   out = out.replace(PARAM_PATTERN, (match: string, sep: string, name: string, value: string) =>
     SECRET_PARAM.test(name) && value !== REDACTED && value !== '' ? `${sep}${name}=${REDACTED}` : match,
   );
-  longestFirst ??= [...remembered].sort((a, b) => b.length - a.length);
-  for (const secret of longestFirst) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  if (rememberedPattern === undefined) {
+    const alternatives = [...remembered].sort((a, b) => b.length - a.length).map((v) => v.replace(REGEXP_SPECIAL, '\\$&'));
+    rememberedPattern = alternatives.length ? new RegExp(alternatives.join('|'), 'g') : null;
+  }
+  if (rememberedPattern) out = out.replace(rememberedPattern, REDACTED);
   return out;
 }
 
@@ -113,7 +118,7 @@ export function rememberSecrets(values: Iterable<string>): void {
     if (v.length < MIN_REMEMBERED_SECRET || v === REDACTED) continue;
     remembered.delete(v);
     remembered.add(v);
-    longestFirst = undefined;
+    rememberedPattern = undefined;
     if (remembered.size > MAX_REMEMBERED) remembered.delete(remembered.values().next().value as string);
   }
 }
@@ -126,7 +131,7 @@ export function rememberUrlSecrets(url: string): void {
 /** Forgets every remembered secret (tests). */
 export function forgetSecrets(): void {
   remembered.clear();
-  longestFirst = undefined;
+  rememberedPattern = undefined;
 }
 
 function safeDecode(s: string): string {

@@ -61,6 +61,11 @@ describe('redactSecrets', () => {
     expect(redactSecrets('abcdXYZW')).toBe(REDACTED);
   });
 
+  it('treats remembered secrets as literal text, regular-expression characters included', () => {
+    rememberSecrets(['k+e.y(1)|*']);
+    expect(redactSecrets('a k+e.y(1)|* b ke.y1')).toBe(`a ${REDACTED} b ke.y1`);
+  });
+
   it('ignores remembered secrets shorter than the minimum (they would wreck ordinary text)', () => {
     rememberSecrets(['a'.repeat(MIN_REMEMBERED_SECRET - 1)]);
     expect(redactSecrets('aaa bbb')).toBe('aaa bbb');

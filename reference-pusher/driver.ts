@@ -15,7 +15,7 @@ export const CAPABILITIES = {
     'url', 'mode', 'autopush', 'muted', 'enable-camera', 'orientation', 'aspect', 'min-bitrate', 'max-bitrate',
     'audio-quality', 'waiting-image', 'waiting-image-hash', 'device-position', 'mirror', 'remote-mirror',
     'local-mirror', 'enable-mic', 'video-width', 'video-height', 'fps',
-    'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter',
+    'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter', 'custom-effect', 'skin-whiteness', 'skin-smoothness',
   ],
   methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom'],
   events: ['statechange', 'netstatus', 'error'],

@@ -3,7 +3,8 @@
 // the value, in two styles), whiteness (luma lifted towards white, chroma untouched) and the
 // eleven colour filters. Applied to the camera picture only (not to a waiting-image or black).
 // Spec: live-pusher.zh.md 通用属性 zoom (调整焦距), beauty (美颜 0-9), whiteness (美白 0-9),
-// beauty-style (smooth 光滑 / nature 自然), filter (色彩滤镜, eleven names);
+// beauty-style (smooth 光滑 / nature 自然), filter (色彩滤镜, eleven names), custom-effect with
+// skin-whiteness / skin-smoothness (0~1);
 // context-api.md setZoom ({zoom} in [1, maxZoom], one decimal) / getMaxZoom.
 
 /** The spec's eleven filter names (live-pusher.zh.md filter). */
@@ -97,13 +98,20 @@ export function effectsChain(e: VideoEffects): string {
   return [...parts, TO_ENCODER_FORMAT].join(',');
 }
 
-/** The effects the attributes ask for (zoom from the boolean attribute; setZoom overrides it). */
+/** A custom-effect amount (0..1) on the 0..LEVEL_MAX scale of beauty and whiteness. */
+function customLevel(attrs: Record<string, unknown>, name: string): number {
+  return attrs['custom-effect'] === true ? Number(attrs[name] ?? 0) * LEVEL_MAX : 0;
+}
+
+/** The effects the attributes ask for (zoom from the boolean attribute; setZoom overrides it).
+ *  With custom-effect on, skin-whiteness and skin-smoothness (0..1) drive the same whitening and
+ *  smoothing as whiteness and beauty (0..9), the stronger of the two applying. */
 export function effectsFromAttributes(attrs: Record<string, unknown>): VideoEffects {
   return {
     zoom: attrs['zoom'] === true ? ATTRIBUTE_ZOOM : 1,
-    beauty: Number(attrs['beauty'] ?? 0),
+    beauty: Math.max(Number(attrs['beauty'] ?? 0), customLevel(attrs, 'skin-smoothness')),
     beautyStyle: attrs['beauty-style'] === 'nature' ? 'nature' : 'smooth',
-    whiteness: Number(attrs['whiteness'] ?? 0),
+    whiteness: Math.max(Number(attrs['whiteness'] ?? 0), customLevel(attrs, 'skin-whiteness')),
     filter: (attrs['filter'] as FilterName | undefined) ?? 'standard',
   };
 }

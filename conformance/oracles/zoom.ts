@@ -12,8 +12,10 @@ import { meanRgb } from './video.ts';
 
 /** The frame is compared as a grid of ZOOM_BLOCKS x ZOOM_BLOCKS block means. */
 export const ZOOM_BLOCKS = 32;
-/** Candidate zooms are tried this far apart. */
+/** Candidate zooms are tried this far apart around the best of a coarse pass COARSE_STEP apart
+ *  (the distance falls smoothly towards the true zoom over more than COARSE_STEP). */
 export const ZOOM_STEP = 0.02;
+const COARSE_STEP = 0.1;
 export const ZOOM_MIN = 1;
 /** Mean RGB distance per block above which no candidate explains the frame (not the pattern,
  *  or a picture altered beyond zoom). */
@@ -76,13 +78,19 @@ export function readZoom(frame: RgbFrame, opts: ZoomOptions): ZoomReading {
     }
     return n > 0 ? sum / n : Number.POSITIVE_INFINITY;
   };
-  let best = { zoom: ZOOM_MIN, distance: score(ZOOM_MIN) };
-  const distanceAtOne = best.distance;
-  const steps = Math.round((opts.maxZoom - ZOOM_MIN) / ZOOM_STEP);
-  for (let k = 1; k <= steps; k++) {
-    const zoom = ZOOM_MIN + k * ZOOM_STEP;
-    const d = score(zoom);
-    if (d < best.distance) best = { zoom, distance: d };
-  }
+  // Coarse to fine: every COARSE_STEP over the range, then every ZOOM_STEP around the best.
+  const search = (from: number, to: number, step: number, best: { zoom: number; distance: number }) => {
+    const steps = Math.round((to - from) / step);
+    for (let k = 0; k <= steps; k++) {
+      const zoom = from + k * step;
+      if (zoom < ZOOM_MIN || zoom > opts.maxZoom) continue;
+      const d = score(zoom);
+      if (d < best.distance) best = { zoom, distance: d };
+    }
+    return best;
+  };
+  const distanceAtOne = score(ZOOM_MIN);
+  const coarse = search(ZOOM_MIN, opts.maxZoom, COARSE_STEP, { zoom: ZOOM_MIN, distance: distanceAtOne });
+  const best = search(coarse.zoom - COARSE_STEP, coarse.zoom + COARSE_STEP, ZOOM_STEP, coarse);
   return { zoom: Math.round(best.zoom * 100) / 100, distance: best.distance, distanceAtOne };
 }

@@ -45,6 +45,8 @@ export interface StretchReading {
   patches: Rgb[];
   /** A frame of the stretch (evidence). */
   sample: RgbFrame | undefined;
+  /** Every decoded frame of the stretch (held by the observation anyway). */
+  all: RgbFrame[];
 }
 
 export interface EffectsRun {
@@ -69,6 +71,7 @@ function read(frames: RgbFrame[]): StretchReading {
     textureEnergy: median(frames.map((f) => textureEnergy(f))),
     patches: [medianRgb(greys.map((g) => g.rgb)), ...QUADRANTS.map((q) => medianRgb(quads.map((x) => x[q])))],
     sample: frames[Math.floor(frames.length / 2)],
+    all: frames,
   };
 }
 

@@ -10,6 +10,7 @@
 import { check } from '../../check.ts';
 import { CAMERA_COLOURS, GREY, QUADRANTS, type Rgb } from '../../../adapters/camera/pattern.ts';
 import { expectAtMost, fail } from '../support/expect.ts';
+import { readZoom, ZOOM_MAX_DISTANCE } from '../../oracles/zoom.ts';
 import {
   BEAUTY_LEVELS,
   EFFECTS_TIMEOUT_MS,
@@ -41,6 +42,36 @@ const FILTER_MIN_DISTANCE = 12;
 const UNTOUCHED_MAX_DISTANCE = 25;
 
 const RIG = ['synthetic-camera', 'embedded-server'] as const;
+/** Zoom false (the default): the measured enlargement is within this of 1 (the oracle reads a
+ *  clean picture within 0.02). */
+const UNZOOMED_TOLERANCE = 0.05;
+/** Candidate zooms are searched up to this. */
+const ZOOM_SEARCH_MAX = 3;
+
+check(
+  {
+    id: 'attributes/zoom/false',
+    area: 'attributes',
+    feature: 'zoom',
+    story: 'zoom false (default) shows the whole capture',
+    severity: 'normal',
+    spec: 'live-pusher.zh.md 通用属性 zoom (调整焦距, default false)',
+    specRows: ['attribute:zoom=false'],
+    tolerance: `in the baseline (zoom left at its default false) every frame's measured enlargement is within ${UNZOOMED_TOLERANCE} of 1 and the unzoomed render explains it (distance ≤ ${ZOOM_MAX_DISTANCE})`,
+    requires: { attributes: ['zoom'], rig: [...RIG] },
+    timeoutMs: EFFECTS_TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const e = await effectsScenario(ctx);
+    const base = stretch(e, 'baseline');
+    const readings = base.all.map((f) => readZoom(f, { camera: 'front', maxZoom: ZOOM_SEARCH_MAX }));
+    ctx.log(`baseline zooms: ${readings.map((r) => r.zoom).join(', ')}`);
+    for (const [i, r] of readings.entries()) {
+      expectAtMost(`baseline frame ${i + 1}: distance of the best zoomed render`, r.distance, ZOOM_MAX_DISTANCE);
+      if (!(Math.abs(r.zoom - 1) <= UNZOOMED_TOLERANCE)) fail(`zoom false: baseline frame ${i + 1} of ${readings.length} shows ${r.zoom.toFixed(2)}x, expected 1x (within ${UNZOOMED_TOLERANCE})`);
+    }
+  },
+);
 
 check(
   {

@@ -1,12 +1,16 @@
-// Zoom judged on the decoded stream at the server, on one push created with `zoom: true` and
-// then stepped with getMaxZoom and setZoom: the enlargement of the synthetic pattern about the
+// Zoom and custom-effect judged on the decoded stream at the server, on one push created with
+// `zoom: true` and `custom-effect: true`, then stepped with getMaxZoom, setZoom and updates: the enlargement of the synthetic pattern about the
 // centre (conformance/oracles/zoom.ts: its zoom ruler and patch edges move out by the zoom) is
 // measured on each step's own frames and compared with the zoom asked for and the zoom setZoom
-// says it applied; a zoom above getMaxZoom is refused and leaves the picture as it was.
-// Spec: live-pusher.zh.md 通用属性 zoom (调整焦距); context-api.md setZoom ({zoom} in [1, maxZoom],
+// says it applied; a zoom above getMaxZoom is refused and leaves the picture as it was. At zoom
+// 1, skin-whiteness and skin-smoothness lift the grey patch and smooth the textured patch, and
+// turning custom-effect off is refused (it cannot change once set) with the effects kept.
+// Spec: live-pusher.zh.md 通用属性 zoom (调整焦距), custom-effect (是否启动自定义特效，设定后不能更改),
+// skin-whiteness (自定义特效美白效果，取值 0~1), skin-smoothness (自定义特效磨皮效果); context-api.md setZoom ({zoom} in [1, maxZoom],
 // one decimal; the zoom actually applied), getMaxZoom ({maxZoom}, a string).
 import { check, type CheckContext } from '../../check.ts';
 import { readZoom, ZOOM_MAX_DISTANCE } from '../../oracles/zoom.ts';
+import { greyPatch, textureEnergy } from '../../oracles/video.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { expectAtMost, expectTrue, fail } from '../support/expect.ts';
 import { attachFrame } from '../support/scenario.ts';
@@ -36,10 +40,23 @@ function maxZoomOf(done: readonly StepOutcome[]): number {
   return typeof r?.maxZoom === 'string' ? Number(r.maxZoom) : Number.NaN;
 }
 
-/** Zooms asked for: halfway (one decimal), the maximum, then one above it (refused). */
+/** skin-whiteness and skin-smoothness while custom-effect is on (0~1). */
+const SKIN_AMOUNT = 0.9;
+/** The grey patch's luma rises at least this much under the skin effects (the reference: ~45). */
+const SKIN_MIN_LUMA_RISE = 8;
+/** A neutral patch: max − min channel at most this (encoding noise reads 1–3). */
+const NEUTRAL_MAX_CHROMA = 12;
+/** Under the skin effects the texture energy is at most this share of what it was. */
+const SKIN_MAX_TEXTURE_SHARE = 0.85;
+
+/** Zooms asked for: 1, then (after the custom-effect steps, judged at zoom 1) halfway (one
+ *  decimal), the maximum, then one above it (refused). */
 const STEPS: RuntimeStep[] = [
   { name: 'getMaxZoom', call: 'getMaxZoom' },
   { name: 'setZoom 1', call: 'setZoom', args: { zoom: 1 } },
+  { name: 'skin effects on', update: { 'skin-whiteness': SKIN_AMOUNT, 'skin-smoothness': SKIN_AMOUNT } },
+  { name: 'custom-effect false', update: { 'custom-effect': false } },
+  { name: 'skin effects off', update: { 'skin-whiteness': 0, 'skin-smoothness': 0 } },
   { name: 'setZoom halfway', call: 'setZoom', args: (done) => ({ zoom: round1((1 + maxZoomOf(done)) / 2) }) },
   { name: 'setZoom max', call: 'setZoom', args: (done) => ({ zoom: maxZoomOf(done) }) },
   { name: 'setZoom above max', call: 'setZoom', args: (done) => ({ zoom: round1(maxZoomOf(done) + 1) }) },
@@ -58,7 +75,7 @@ function medianZoom(frames: RgbFrame[], searchMax: number): { zoom: number; dist
 
 const zoomScenario = sharedScenario(
   async (ctx: CheckContext): Promise<ZoomRun> => {
-    const run = await runSteps(ctx, { zoom: true }, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS });
+    const run = await runSteps(ctx, { zoom: true, 'custom-effect': true }, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS });
     return { run, maxZoom: maxZoomOf(run.steps) };
   },
   async (ctx, value) => {
@@ -141,5 +158,80 @@ check(
     const s = z.run.steps[above]!;
     if (s.refused === null) fail(`setZoom ${round1(z.maxZoom + 1)} (above maxZoom ${z.maxZoom}) was accepted: ${JSON.stringify(s.result)}`);
     expectZoom('after the refused setZoom above max', await measured(ctx, z, 'refused setZoom above max', stepWindow(z.run, above), searchMax), z.maxZoom);
+  },
+);
+
+interface SkinReading {
+  frames: number;
+  luma: number;
+  chroma: number;
+  texture: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function skinReading(z: ZoomRun, name: string): SkinReading {
+  const i = stepIndex(name);
+  const frames = framesIn(z.run, stepWindow(z.run, i));
+  if (frames.length < MIN_FRAMES) fail(`"${name}": only ${frames.length} decoded frames in the judged stretch (need ${MIN_FRAMES})`);
+  const greys = frames.map((f) => greyPatch(f));
+  return { frames: frames.length, luma: median(greys.map((g) => g.luma)), chroma: median(greys.map((g) => g.chroma)), texture: median(frames.map((f) => textureEnergy(f))) };
+}
+
+const describeSkin = (r: SkinReading) => `grey luma ${r.luma.toFixed(1)}, chroma ${r.chroma.toFixed(1)}, texture energy ${r.texture.toFixed(2)}`;
+
+/** The skin effects show against the stretch before them (zoom 1, skin 0). */
+function expectSkinEffects(label: string, before: SkinReading, under: SkinReading): void {
+  const summary = `before: ${describeSkin(before)}; ${label}: ${describeSkin(under)}`;
+  if (!(under.luma - before.luma >= SKIN_MIN_LUMA_RISE)) fail(`${label}: grey-patch luma rose by ${(under.luma - before.luma).toFixed(1)} (need at least ${SKIN_MIN_LUMA_RISE}); ${summary}`);
+  expectAtMost(`${label}: grey-patch chroma (${summary})`, under.chroma, NEUTRAL_MAX_CHROMA);
+  expectAtMost(`${label}: texture energy as a share of before (${summary})`, under.texture / before.texture, SKIN_MAX_TEXTURE_SHARE);
+}
+
+check(
+  {
+    id: 'attributes/custom-effect/skin',
+    area: 'attributes',
+    feature: 'custom-effect',
+    story: `skin-whiteness and skin-smoothness ${SKIN_AMOUNT}`,
+    severity: 'normal',
+    spec: 'live-pusher.zh.md 通用属性 custom-effect (是否启动自定义特效), skin-whiteness (自定义特效美白效果，取值 0~1), skin-smoothness (自定义特效磨皮效果，取值 0~1)',
+    specRows: ['attribute:custom-effect=true', 'attribute:skin-whiteness', 'attribute:skin-smoothness'],
+    tolerance: `created with custom-effect true; setting both to ${SKIN_AMOUNT} raises the grey patch's median luma by at least ${SKIN_MIN_LUMA_RISE}, keeps its chroma at most ${NEUTRAL_MAX_CHROMA}, and leaves at most ${SKIN_MAX_TEXTURE_SHARE} of the textured patch's energy (against the stretch before, at zoom 1)`,
+    requires: { attributes: ['custom-effect', 'skin-whiteness', 'skin-smoothness'], methods: ['setZoom', 'getMaxZoom'], rig: ['synthetic-camera', 'embedded-server'] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const z = await zoomScenario(ctx);
+    const on = z.run.steps[stepIndex('skin effects on')]!;
+    if (on.refused !== null) fail(`setting skin-whiteness/skin-smoothness with custom-effect on was refused: ${on.refused}`);
+    const under = skinReading(z, 'skin effects on');
+    await attachFrame(ctx, 'frame under the skin effects', framesIn(z.run, stepWindow(z.run, stepIndex('skin effects on')))[0]);
+    expectSkinEffects('skin effects on', skinReading(z, 'setZoom 1'), under);
+  },
+);
+
+check(
+  {
+    id: 'attributes/custom-effect/immutable',
+    area: 'attributes',
+    feature: 'custom-effect',
+    story: 'cannot change after it is set',
+    severity: 'normal',
+    spec: 'live-pusher.zh.md 通用属性 custom-effect (设定后不能更改)',
+    specRows: ['attribute:custom-effect'],
+    tolerance: `update {custom-effect: false} after creating with true is refused with an errMsg naming custom-effect, and the skin effects stay in the stream (the same measures as attributes/custom-effect/skin on the refused step's frames)`,
+    requires: { attributes: ['custom-effect', 'skin-whiteness', 'skin-smoothness'], methods: ['setZoom', 'getMaxZoom'], rig: ['synthetic-camera', 'embedded-server'] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const z = await zoomScenario(ctx);
+    const off = z.run.steps[stepIndex('custom-effect false')]!;
+    if (off.refused === null) fail(`update {custom-effect: false} was accepted (${JSON.stringify(off.result)}); custom-effect cannot change after it is set`);
+    expectTrue(`the refusal names custom-effect (errMsg: ${off.refused})`, off.refused.includes('custom-effect'));
+    expectSkinEffects('after the refused custom-effect false', skinReading(z, 'setZoom 1'), skinReading(z, 'custom-effect false'));
   },
 );

@@ -1,14 +1,26 @@
 // Broken variants for the video checks (see variant-kit.ts): image processing accepted but not
 // applied, applied alike for different values, a tinted "standard", a zoom that is half done, a
-// setZoom that takes any value, and a getMaxZoom that claims more than the camera does. Each
+// setZoom that takes any value, a getMaxZoom that claims more than the camera does, a preview
+// mirror ignored, forced or leaking into the stream, and a snapshot quality ignored. Each
 // says OK on the driver protocol; only the decoded stream (or the range rule) gives it away.
 import type { Json, BrokenVariant } from './variant-kit.ts';
 import { MAX_ZOOM } from '../../../reference-pusher/video-effects.ts';
 
+/** The zoom the always-zoomed variant applies at least. */
+const FORCED_ZOOM = 1.5;
 /** What the inflated getMaxZoom claims (the reference's camera does MAX_ZOOM). */
 const CLAIMED_MAX_ZOOM = MAX_ZOOM * 2;
 
 const FILTER_CHECKS = '(pink|nostalgia|blues|romantic|cool|fresher|solor|aestheticism|whitening|cerisered)';
+
+/** Rewrites the args of every snapshot call. */
+function snapshotArgs(fn: (args: Json) => Json): (req: Json) => Json {
+  return (req) => {
+    const params = req['params'] as Json | undefined;
+    if (req['method'] !== 'call' || params?.['name'] !== 'snapshot') return req;
+    return { ...req, params: { ...params, args: fn((params['args'] as Json | undefined) ?? {}) } };
+  };
+}
 
 function setZoomArgs(req: Json): Json | undefined {
   const params = req['params'] as Json | undefined;
@@ -29,7 +41,26 @@ export const VIDEO_VARIANTS: BrokenVariant[] = [
       '^attributes/filter/distinct$',
       '^attributes/zoom/true$',
       '^context/setZoom/range$',
+      '^attributes/custom-effect/(skin|immutable)$',
     ],
+  },
+  {
+    name: 'zoom-always-on',
+    what: `zooms ${FORCED_ZOOM}x even when no zoom is asked for (zoom false, setZoom 1)`,
+    pusher: { encodeConfig: (c) => ({ ...c, zoom: Math.max(c.zoom, FORCED_ZOOM) }) },
+    breaks: ['^attributes/zoom/false$', '^context/setZoom/range$'],
+  },
+  {
+    name: 'custom-effect-mutable',
+    what: 'answers OK to an update of custom-effect after creation (the change is silently dropped)',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      const attrs = params?.['attrs'] as Json | undefined;
+      if (req['method'] !== 'update' || !attrs || !('custom-effect' in attrs)) return req;
+      const rest = Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== 'custom-effect'));
+      return { ...req, params: { ...params, attrs: rest } };
+    },
+    breaks: ['^attributes/custom-effect/immutable$'],
   },
   {
     name: 'beauty-style-ignored',
@@ -86,5 +117,35 @@ export const VIDEO_VARIANTS: BrokenVariant[] = [
       return { ...msg, result: { ...result, maxZoom: String(CLAIMED_MAX_ZOOM) } };
     },
     breaks: ['^context/setZoom/range$'],
+  },
+  {
+    name: 'local-mirror-ignored',
+    what: 'the preview mirrors as local-mirror auto whatever local-mirror says',
+    pusher: { encodeConfig: (c) => ({ ...c, previewMirror: c.position === 'front' }) },
+    breaks: ['^attributes/local-mirror/(enable|disable)$'],
+  },
+  {
+    name: 'preview-always-mirrored',
+    what: 'the preview of both cameras is mirrored whatever local-mirror says',
+    pusher: { encodeConfig: (c) => ({ ...c, previewMirror: true }) },
+    breaks: ['^attributes/local-mirror/(auto|disable)$'],
+  },
+  {
+    name: 'preview-mirror-leaks',
+    what: 'the stream is mirrored whenever the preview is (local-mirror applied to the stream too)',
+    pusher: { encodeConfig: (c) => ({ ...c, streamMirror: c.streamMirror || c.previewMirror }) },
+    breaks: ['^attributes/local-mirror/(auto|enable|disable)$'],
+  },
+  {
+    name: 'snapshot-always-png',
+    what: 'snapshot ignores quality compressed and writes a PNG',
+    request: snapshotArgs((args) => ({ ...args, quality: 'raw' })),
+    breaks: ['^context/snapshot/quality-compressed$'],
+  },
+  {
+    name: 'snapshot-always-jpeg',
+    what: 'snapshot ignores quality raw and writes a JPEG',
+    request: snapshotArgs((args) => ({ ...args, quality: 'compressed' })),
+    breaks: ['^context/snapshot/quality-raw$'],
   },
 ];

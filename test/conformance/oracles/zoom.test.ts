@@ -19,7 +19,7 @@ function cropFor(zoom: number): { filter: string; trueZoom: number } {
 }
 
 describe('zoom oracle (enlargement about the centre)', () => {
-  for (const zoom of [1, 1.5, 2, 2.7, 4]) {
+  for (const zoom of [1, 1.23, 1.5, 2, 2.7, 3.35, 4]) {
     it(`reads a ${zoom}x centre crop as ${zoom}x within ${ZOOM_STEP}`, async () => {
       const { filter, trueZoom } = cropFor(zoom);
       const [f] = await renderClip({ frames: 1, size: '360x640', filter: zoom === 1 ? undefined : filter });

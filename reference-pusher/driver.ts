@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION } from '../driver-protocol/schema.ts';
 import type { ErrorPayload, EventMessage, HelloResult, Reply } from '../driver-protocol/types.ts';
 import { LivePusher, PusherCallError, type LivePusherOptions } from './live-pusher.ts';
 import type { PusherRig } from './rig-sources.ts';
+import { parseRetryPolicy } from './retry-policy.ts';
 
 export const DRIVER_NAME = 'reference';
 
@@ -117,7 +118,10 @@ export class DriverSession {
         if (!isRecord(attrs)) throw new PusherCallError('create:fail "attrs" must be an object');
         const rig = params['rig'];
         if (rig !== undefined && !isRecord(rig)) throw new PusherCallError('create:fail "rig" must be an object');
-        const pusher = new LivePusher({ ...this.pusherOptions, rig: rig as PusherRig | undefined });
+        // Bench extension (docs/driver-protocol.md "create"): the reconnect policy.
+        const retry = params['retry'] === undefined ? undefined : parseRetryPolicy(params['retry']);
+        if (retry && 'problem' in retry) throw new PusherCallError(`create:fail ${retry.problem}`);
+        const pusher = new LivePusher({ ...this.pusherOptions, ...(retry ? { retry: retry.policy } : {}), rig: rig as PusherRig | undefined });
         for (const name of PUSHER_EVENTS) pusher.on(name, (detail: unknown) => this.send({ event: name, detail, ts: Date.now() }));
         try {
           await pusher.create(attrs);

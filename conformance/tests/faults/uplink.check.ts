@@ -12,7 +12,7 @@ import { STATUS } from '../../../spec/codes.ts';
 import type { TimelineStep } from '../../../adapters/faults/impairment-proxy.ts';
 import { expectAtLeast, expectAtMost, expectTrue, fail } from '../support/expect.ts';
 import { sharedScenario } from '../support/shared.ts';
-import { arrivedBetween, attachImpairedEvidence, codesWithTimes, encodedKbps, impairedPush, median, netstatusReports, stepAt, type ImpairedPush } from './impaired-push.ts';
+import { arrivedBetween, arrivedKbps, attachImpairedEvidence, codesWithTimes, encodedKbps, impairedPush, median, netstatusReports, stepAt, type ImpairedPush } from './impaired-push.ts';
 
 const MIN_KBPS = 500;
 const MAX_KBPS = 1500;
@@ -20,7 +20,12 @@ const MAX_KBPS = 1500;
 const CAP_KBPS = 900;
 /** Below min-bitrate alone: the uplink cannot carry even the minimum (1101). */
 const BUSY_KBPS = 200;
-const CLEAN_MS = 3000;
+const CLEAN_MS = 4000;
+/** The clean phase is measured from this far after the publish (start-up burst of the GOP cache). */
+const CLEAN_SETTLE_MS = 1500;
+/** Before the cap, the server must receive at least this multiple of the cap, or the cap would not
+ *  congest the push and nothing could be judged (a machine too loaded to encode at max-bitrate). */
+const OVER_CAP = 1.2;
 const CAP_MS = 12_000;
 const BUSY_MS = 8000;
 /** Below the minimum, the encoder and netstatus are judged from this far into the phase (the
@@ -74,6 +79,16 @@ const uplink = sharedScenario(
   (ctx, p) => attachImpairedEvidence(ctx, p, capAt(p)),
 );
 
+/** The scenario is judgeable only if the clean push carried more than the cap; else broken (not failed). */
+function requireOverCap(p: ImpairedPush): void {
+  const kbps = arrivedKbps(p.observation.packets, p.observation.startedAtEpochMs + CLEAN_SETTLE_MS, stepAt(p.run, STEP.cap));
+  if (kbps < CAP_KBPS * OVER_CAP) {
+    throw new Error(
+      `precondition not met: ${kbps.toFixed(0)} kbps reached the server before the cap, less than ${OVER_CAP} × the ${CAP_KBPS} kbps cap, so the cap would not congest the push (max-bitrate ${MAX_KBPS}; is the machine too loaded to encode in real time?)`,
+    );
+  }
+}
+
 /** Encoded video kbps of what arrived at the server in [from, to); a failure when nothing did. */
 function encodedBetween(p: ImpairedPush, what: string, from: number, to: number): number {
   const kbps = encodedKbps(arrivedBetween(p.observation.packets, 'video', from, to));
@@ -107,6 +122,7 @@ check(
   },
   async (ctx) => {
     const p = await uplink(ctx);
+    requireOverCap(p);
     const capFrom = stepAt(p.run, STEP.cap);
     const capTo = stepAt(p.run, STEP.busy);
     const down = codesBetween(p, STATUS.BITRATE_CHANGED, capFrom, capTo);
@@ -135,6 +151,7 @@ check(
   },
   async (ctx) => {
     const p = await uplink(ctx);
+    requireOverCap(p);
     const liftFrom = stepAt(p.run, STEP.lift);
     const liftTo = liftFrom + LIFT_MS;
     const up = codesBetween(p, STATUS.BITRATE_CHANGED, liftFrom, liftTo + 1);
@@ -163,6 +180,7 @@ check(
   },
   async (ctx) => {
     const p = await uplink(ctx);
+    requireOverCap(p);
     const busyFrom = stepAt(p.run, STEP.busy);
     const busyTo = stepAt(p.run, STEP.lift);
     const busy = codesBetween(p, STATUS.NET_BUSY, busyFrom, busyTo);
@@ -211,6 +229,7 @@ check(
   },
   async (ctx) => {
     const p = await uplink(ctx);
+    requireOverCap(p);
     const clean = reportsBetween(p, p.publishedAt, stepAt(p.run, STEP.cap));
     const busy = reportsBetween(p, stepAt(p.run, STEP.busy) + BUSY_SETTLE_MS, stepAt(p.run, STEP.lift) + 1000);
     if (clean.length === 0 || busy.length === 0) fail(`netstatus reports: ${clean.length} while clean, ${busy.length} under the ${BUSY_KBPS} kbps cap; at least one of each needed`);
@@ -240,6 +259,7 @@ check(
   },
   async (ctx) => {
     const p = await uplink(ctx);
+    requireOverCap(p);
     const liftEnd = stepAt(p.run, STEP.lift) + LIFT_MS;
     const clean = field(reportsBetween(p, liftEnd - UP_JUDGE_MS - NETSPEED_REPORT_MS, liftEnd + NETSPEED_REPORT_MS), 'netSpeed');
     const capped = field(reportsBetween(p, stepAt(p.run, STEP.cap) + SETTLE_MS, stepAt(p.run, STEP.busy)), 'netSpeed');

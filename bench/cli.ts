@@ -12,7 +12,7 @@ interface CommandInfo {
 
 const COMMANDS: Record<string, CommandInfo> = {
   conformance: {
-    synopsis: 'conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>]',
+    synopsis: 'conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>]',
     summary: 'run the suite (npm run conformance = this with the defaults)',
     load: () => import('./commands/conformance.ts'),
   },
@@ -40,6 +40,11 @@ const COMMANDS: Record<string, CommandInfo> = {
     synopsis: 'bench [--list] [name ...]',
     summary: 'benchmarks (e.g. protocol throughput), reported as ratios against a baseline measured in the same run',
     load: () => import('./commands/bench.ts'),
+  },
+  report: {
+    synopsis: 'report --merge <dir> [<dir> ...] [--out <dir>] [--no-html] [--allure-history <file>]',
+    summary: 'merges the results folders of a sharded run (conformance --shard i/n) into one report with Allure trend history; report --history <dir> [--out <file>] prints check x date over past runs, newly failing first',
+    load: () => import('./commands/report.ts'),
   },
 };
 

@@ -59,6 +59,15 @@ export interface RunOptions {
    * judged on a loaded machine lose margin.
    */
   concurrency?: number;
+  /** Only the i-th of n shards of the check files ("i/n", vitest --shard); merge shards with `lpbench report --merge`. */
+  shard?: string;
+}
+
+/** Checks a --shard value ("i/n", 1 ≤ i ≤ n); throws naming what is legal. */
+export function checkShard(shard: string): string {
+  const m = /^(\d+)\/(\d+)$/.exec(shard.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new Error(`--shard ${JSON.stringify(shard)} is not legal; expected <i>/<n> with 1 <= i <= n, e.g. 2/3`);
+  return shard.trim();
 }
 
 /** Bounds of RunOptions.concurrency. */
@@ -121,7 +130,7 @@ function emptySummary(iutCommand: string, rig: Rig | { error: string }, startedA
   };
 }
 
-async function runVitest(grep: string | undefined, concurrency: number, errors: string[]): Promise<void> {
+async function runVitest(grep: string | undefined, concurrency: number, errors: string[], shard?: string): Promise<void> {
   const exitCodeBefore = process.exitCode;
   try {
     const vitest = await startVitest('test', [], {
@@ -131,6 +140,7 @@ async function runVitest(grep: string | undefined, concurrency: number, errors: 
       watch: false,
       ...(grep ? { testNamePattern: grep } : {}),
       ...(concurrency > 1 ? { sequence: { concurrent: true }, maxConcurrency: concurrency } : {}),
+      ...(shard ? { shard: checkShard(shard) } : {}),
     });
     await vitest.close();
   } catch (err) {
@@ -199,7 +209,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
       // A lab rig is set up and must pass a golden push first (conformance/lab-run.ts); a broken rig runs no check.
       const health = 'error' in rig ? undefined : await runOnLab(rig, `lpbench conformance --iut ${JSON.stringify(iutCommand)}`, log, errors, async (labRig) => {
         if (labRig) process.env[ENV_RIG] = labRig;
-        await runVitest(opts.grep, concurrency, errors);
+        await runVitest(opts.grep, concurrency, errors, opts.shard);
       });
       if (health) rigHealth = health;
       if (health && !health.ok) errors.push(`broken rig: ${health.detail}; no check was run, nothing is blamed on the IUT`);

@@ -6,7 +6,7 @@ import { syntheticMicrophone } from '../adapters/microphone/synthetic.ts';
 import { fileCamera, v4l2Camera } from '../adapters/camera/devices.ts';
 import { fileMicrophone, pulseMicrophone } from '../adapters/microphone/devices.ts';
 import { alsaMicrophone } from '../adapters/microphone/alsa.ts';
-import { v4l2StableCamera } from '../adapters/v4l2/camera.ts';
+import { v4l2LoopbackCamera, v4l2StableCamera } from '../adapters/v4l2/camera.ts';
 import type { AudioInput, VideoInput } from './media-pipeline.ts';
 
 type CameraEntry =
@@ -41,7 +41,7 @@ function camera(entry: CameraEntry | undefined, position: 'front' | 'back'): Vid
   if (!entry || entry.kind === 'synthetic') return syntheticCamera(position);
   if (entry.kind === 'v4l2') return 'id' in entry ? v4l2StableCamera(entry.id, position) : v4l2Camera(entry.device, position);
   // The bench feeds the loopback device with the pattern (adapters/v4l2/loopback-feed.ts); the pusher captures it like any V4L2 camera.
-  if (entry.kind === 'v4l2loopback') return v4l2Camera(entry.device, position);
+  if (entry.kind === 'v4l2loopback') return v4l2LoopbackCamera(entry.device, position);
   if (entry.kind === 'file') return fileCamera(entry.path, position);
   throw new RigSourceError(`rig camera.${position}.kind ${JSON.stringify((entry as { kind: unknown }).kind)} is not one of synthetic, v4l2, v4l2loopback, file`);
 }

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SupervisedProcess } from '../adapters/process/supervised.ts';
 
 const require = createRequire(import.meta.url);
@@ -66,6 +66,8 @@ export interface AllureHtmlOptions {
   /** The report folder; the report is <outDir>/index.html. */
   outDir: string;
   reportName?: string;
+  /** A history file (JSON lines) kept between runs: each report appends its run and draws trend charts from it. */
+  historyPath?: string;
 }
 
 /** Generates the single-file Allure report and returns the path of index.html. */
@@ -76,7 +78,7 @@ export async function generateAllureHtml(opts: AllureHtmlOptions): Promise<strin
   const configDir = mkdtempSync(join(tmpdir(), 'lpb-allure-'));
   try {
     const name = opts.reportName ?? DEFAULT_REPORT_NAME;
-    const config = { name, output: opts.outDir, plugins: { awesome: { options: { singleFile: true, reportName: name, groupBy: TREE_GROUPING } } } };
+    const config = { name, output: opts.outDir, ...(opts.historyPath ? { historyPath: resolve(opts.historyPath) } : {}), plugins: { awesome: { options: { singleFile: true, reportName: name, groupBy: TREE_GROUPING } } } };
     const configFile = join(configDir, 'allurerc.json');
     writeFileSync(configFile, JSON.stringify(config));
     const proc = await SupervisedProcess.start({

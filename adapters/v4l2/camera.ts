@@ -4,6 +4,7 @@
 import { v4l2Camera } from '../camera/devices.ts';
 import type { CameraPosition, CameraSource } from '../camera/synthetic.ts';
 import { resolveStableId } from './stable-id.ts';
+import { DEFAULT_CAPTURE_HEIGHT, DEFAULT_CAPTURE_WIDTH } from '../camera/pattern.ts';
 
 export function v4l2StableCamera(id: string, position: CameraPosition): CameraSource {
   let resolved: CameraSource | undefined;
@@ -14,6 +15,27 @@ export function v4l2StableCamera(id: string, position: CameraPosition): CameraSo
     async inputArgs(opts) {
       resolved = v4l2Camera(await resolveStableId(id), position);
       return resolved.inputArgs(opts);
+    },
+  };
+}
+
+/**
+ * A v4l2loopback device the bench feeds with the position's pattern (adapters/v4l2/loopback-feed.ts):
+ * captured at the pattern's own size, so the picture the pusher crops and scales is the same as
+ * the synthetic camera's and the picture oracles judge it alike.
+ */
+export function v4l2LoopbackCamera(device: string, position: CameraPosition): CameraSource {
+  const base = v4l2Camera(device, position);
+  return {
+    ...base,
+    captureWidth: DEFAULT_CAPTURE_WIDTH,
+    captureHeight: DEFAULT_CAPTURE_HEIGHT,
+    describe: () => `v4l2loopback ${position} camera ${device} (fed with the ${position} pattern)`,
+    async inputArgs(opts) {
+      const args = await base.inputArgs(opts);
+      const size = args.indexOf('-video_size');
+      if (size >= 0) args[size + 1] = `${DEFAULT_CAPTURE_WIDTH}x${DEFAULT_CAPTURE_HEIGHT}`;
+      return args;
     },
   };
 }

@@ -5,10 +5,10 @@
 import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { loadRig } from '../../rig/load.ts';
-import { checkConcurrency, MAX_CONCURRENCY, runConformance, type ConformanceResult } from '../../conformance/run.ts';
+import { checkConcurrency, checkShard, MAX_CONCURRENCY, runConformance, type ConformanceResult } from '../../conformance/run.ts';
 import { redactSecrets } from '../../protocol/redact-secrets.ts';
 
-export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>]
+export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>]
 
   --iut "<command>"   the IUT driver command (default: the reference pusher, lpbench driver)
   --rig <file>        rig file (default: rig/default.yaml)
@@ -16,6 +16,7 @@ export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <fil
   --out <dir>         output folder (default: results)
   --no-html           skip the Allure HTML report
   --concurrency <n>   checks run at once inside each check file (1 to 8; default 1)
+  --shard <i>/<n>     run only the i-th of n shards of the check files (vitest --shard; merge with lpbench report --merge)
 
 exit codes: 0 all checks that ran passed, 1 some failed or broke, 2 bad usage,
             3 no check ran (none matched --grep, or every check was skipped)`;
@@ -34,6 +35,7 @@ interface Parsed {
   out?: string;
   html: boolean;
   concurrency?: number;
+  shard?: string;
 }
 
 function parse(argv: string[]): Parsed {
@@ -46,6 +48,7 @@ function parse(argv: string[]): Parsed {
       out: { type: 'string' },
       'no-html': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
+      shard: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -69,7 +72,8 @@ function parse(argv: string[]): Parsed {
     if (!/^\d+$/.test(text)) throw new Error(`--concurrency ${JSON.stringify(values.concurrency)} is not legal; expected an integer from 1 to ${MAX_CONCURRENCY}`);
     concurrency = checkConcurrency(Number(text), '--concurrency');
   }
-  return { iut: values.iut, rig: values.rig, grep: values.grep, out: values.out, html: !values['no-html'], ...(concurrency ? { concurrency } : {}) };
+  if (values.shard !== undefined) checkShard(values.shard);
+  return { iut: values.iut, rig: values.rig, grep: values.grep, out: values.out, html: !values['no-html'], ...(concurrency ? { concurrency } : {}), ...(values.shard ? { shard: values.shard } : {}) };
 }
 
 class HelpRequested extends Error {}
@@ -145,6 +149,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(args.out ? { outDir: args.out } : {}),
     html: args.html,
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+    ...(args.shard ? { shard: args.shard } : {}),
     log: (line) => process.stdout.write(`${redactSecrets(line)}\n`),
   });
   process.stdout.write(redactSecrets(report(result)));

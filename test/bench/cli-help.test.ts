@@ -35,7 +35,7 @@ const commandName = (synopsis: string) => synopsis.split(' ')[0];
 
 describe('lpbench --help agrees with README "The CLI"', () => {
   it('README documents the commands', () => {
-    expect(documented.map((d) => commandName(d.synopsis))).toEqual(['conformance', 'push', 'driver', 'serve', 'doctor', 'bench']);
+    expect(documented.map((d) => commandName(d.synopsis))).toEqual(['conformance', 'push', 'driver', 'serve', 'doctor', 'bench', 'report']);
   });
 
   it('lpbench --help lists exactly the README table, in order', async () => {

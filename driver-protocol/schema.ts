@@ -24,27 +24,50 @@ const Materialized = {
   file: Type.Optional(Type.String({ description: 'a file of the source (y4m/wav) for fake devices that read files' })),
 };
 
-export const SyntheticCameraSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized }, { additionalProperties: false });
+/** A device fault the source suffers (docs/driver-protocol.md "Device faults"): it never opens
+ *  (missing or busy), or it ends or stalls (camera only) `afterMs` after it opened, for its first
+ *  `times` openings (absent: every opening). */
+export const DeviceFaultSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('never-opens'), Type.Literal('ends'), Type.Literal('stalls')]),
+    afterMs: Type.Optional(Type.Integer({ minimum: 0, description: 'ms after the source opened (ends, stalls); absent: 0' })),
+    times: Type.Optional(Type.Integer({ minimum: 1, description: 'how many openings suffer the fault; absent: every one' })),
+  },
+  { additionalProperties: false },
+);
+const Fault = { fault: Type.Optional(DeviceFaultSchema) };
+/** A microphone fault: as DeviceFaultSchema without `stalls`. */
+export const MicrophoneFaultSchema = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('never-opens'), Type.Literal('ends')]),
+    afterMs: DeviceFaultSchema.properties.afterMs,
+    times: DeviceFaultSchema.properties.times,
+  },
+  { additionalProperties: false },
+);
+const MicFault = { fault: Type.Optional(MicrophoneFaultSchema) };
+
+export const SyntheticCameraSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized, ...Fault }, { additionalProperties: false });
 export const CameraSourceSchema = Type.Union([
   SyntheticCameraSchema,
-  Type.Object({ kind: Type.Literal('v4l2'), device: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('v4l2'), ...Fault, device: NonEmptyString }, { additionalProperties: false }),
   Type.Object(
-    { kind: Type.Literal('v4l2'), id: Type.String({ minLength: 1, pattern: '^(path|serial):\\S+$', description: 'a stable id that survives re-plugging: path:<udev ID_PATH> or serial:<udev ID_SERIAL>; resolved to /dev/videoN on the machine that captures' }) },
+    { kind: Type.Literal('v4l2'), ...Fault, id: Type.String({ minLength: 1, pattern: '^(path|serial):\\S+$', description: 'a stable id that survives re-plugging: path:<udev ID_PATH> or serial:<udev ID_SERIAL>; resolved to /dev/videoN on the machine that captures' }) },
     { additionalProperties: false },
   ),
-  Type.Object({ kind: Type.Literal('v4l2loopback'), device: NonEmptyString }, { additionalProperties: false, description: 'a v4l2loopback device the bench feeds with the synthetic pattern of this camera position' }),
-  Type.Object({ kind: Type.Literal('file'), path: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('v4l2loopback'), ...Fault, device: NonEmptyString }, { additionalProperties: false, description: 'a v4l2loopback device the bench feeds with the synthetic pattern of this camera position' }),
+  Type.Object({ kind: Type.Literal('file'), ...Fault, path: NonEmptyString }, { additionalProperties: false }),
 ]);
-export const SyntheticMicrophoneSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized }, { additionalProperties: false });
+export const SyntheticMicrophoneSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized, ...MicFault }, { additionalProperties: false });
 export const MicrophoneSourceSchema = Type.Union([
   SyntheticMicrophoneSchema,
-  Type.Object({ kind: Type.Literal('pulse'), source: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('pulse'), ...MicFault, source: NonEmptyString }, { additionalProperties: false }),
   Type.Object(
-    { kind: Type.Literal('pulse-virtual'), sink: NonEmptyString },
+    { kind: Type.Literal('pulse-virtual'), ...MicFault, sink: NonEmptyString },
     { additionalProperties: false, description: 'a PulseAudio null sink the bench makes and feeds with the synthetic tone; capture its monitor source <sink>.monitor' },
   ),
-  Type.Object({ kind: Type.Literal('alsa'), device: NonEmptyString }, { additionalProperties: false, description: 'an ALSA capture device (hw:1,0, plughw:CARD=Mic)' }),
-  Type.Object({ kind: Type.Literal('file'), path: NonEmptyString }, { additionalProperties: false }),
+  Type.Object({ kind: Type.Literal('alsa'), ...MicFault, device: NonEmptyString }, { additionalProperties: false, description: 'an ALSA capture device (hw:1,0, plughw:CARD=Mic)' }),
+  Type.Object({ kind: Type.Literal('file'), ...MicFault, path: NonEmptyString }, { additionalProperties: false }),
 ]);
 export const SerialPortConfigSchema = Type.Object(
   {
@@ -98,9 +121,16 @@ export const CallRequestSchema = Type.Object({
   params: Type.Object({ name: Type.String({ description: 'a LivePusherContext method' }), args: Type.Record(Type.String(), Type.Unknown()) }),
 });
 export const DisposeRequestSchema = Type.Object({ id: RequestId, method: Type.Literal('dispose') });
-export const RequestSchema = Type.Union([HelloRequestSchema, CreateRequestSchema, UpdateRequestSchema, CallRequestSchema, DisposeRequestSchema]);
+/** Something the bench makes happen to the device (docs/driver-protocol.md "bench"): an
+ *  interruption (a phone call, 状态码 5001) begins or ends. */
+export const BenchRequestSchema = Type.Object({
+  id: RequestId,
+  method: Type.Literal('bench'),
+  params: Type.Object({ event: Type.Literal('interruption'), phase: Type.Union([Type.Literal('begin'), Type.Literal('end')]) }, { additionalProperties: false }),
+});
+export const RequestSchema = Type.Union([HelloRequestSchema, CreateRequestSchema, UpdateRequestSchema, CallRequestSchema, BenchRequestSchema, DisposeRequestSchema]);
 /** The request methods, in lifecycle order. */
-export const REQUEST_METHODS = ['hello', 'create', 'update', 'call', 'dispose'] as const;
+export const REQUEST_METHODS = ['hello', 'create', 'update', 'call', 'bench', 'dispose'] as const;
 
 // ---- driver -> bench: replies ----
 
@@ -169,6 +199,7 @@ export function driverProtocolJsonSchema(): Record<string, unknown> {
     CreateRequest: CreateRequestSchema,
     UpdateRequest: UpdateRequestSchema,
     CallRequest: CallRequestSchema,
+    BenchRequest: BenchRequestSchema,
     DisposeRequest: DisposeRequestSchema,
     Reply: ReplySchema,
     ResultReply: ResultReplySchema,

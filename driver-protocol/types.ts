@@ -6,6 +6,7 @@ import type {
   CameraSourceSchema,
   CapabilitiesSchema,
   CreateRequestSchema,
+  DeviceFaultSchema,
   DisposeRequestSchema,
   ErrorPayloadSchema,
   ErrorReplySchema,
@@ -28,6 +29,7 @@ import type {
 export type Rig = Static<typeof RigSchema>;
 export type CameraSource = Static<typeof CameraSourceSchema>;
 export type MicrophoneSource = Static<typeof MicrophoneSourceSchema>;
+export type DeviceFault = Static<typeof DeviceFaultSchema>;
 export type PermissionAnswer = Static<typeof PermissionAnswerSchema>;
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 export type SerialPortConfig = Static<typeof SerialPortConfigSchema>;

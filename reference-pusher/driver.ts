@@ -147,11 +147,18 @@ export class DriverSession {
         if (!fn) throw new PusherCallError(`${name}:fail not supported by the ${DRIVER_NAME} pusher; supported: ${CAPABILITIES.methods.join(', ')}`);
         return fn(this.requirePusher(name), args);
       }
+      case 'bench': {
+        const event = params['event'];
+        const phase = params['phase'];
+        if (event !== 'interruption') throw new PusherCallError(`bench:fail event ${JSON.stringify(event)} is not known; expected "interruption"`);
+        if (phase !== 'begin' && phase !== 'end') throw new PusherCallError(`bench:fail phase ${JSON.stringify(phase)} is not legal; expected "begin" or "end"`);
+        return this.requirePusher('bench').interruption(phase);
+      }
       case 'dispose':
         await this.dispose();
         return { errMsg: 'dispose:ok' };
       default:
-        throw new PusherCallError(`unknown method "${req.method}"; expected hello, create, update, call or dispose`);
+        throw new PusherCallError(`unknown method "${req.method}"; expected hello, create, update, call, bench or dispose`);
     }
   }
 

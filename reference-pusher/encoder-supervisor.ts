@@ -5,13 +5,16 @@
 import { statusCode as statusSpec } from '../spec/index.ts';
 import { CODE } from './pusher-state.ts';
 import type { PictureSource } from './media-pipeline.ts';
+import { MicrophoneUnavailableError } from '../adapters/microphone/devices.ts';
 
 /**
  * Restarts of a dying encoder allowed within the window (1104 each: 内部会重启编码器); one more
  * death inside the window gives up with -1303 (视频编码失败) and ends the push, so an encoder
- * that cannot run (a broken binary, a source that keeps failing) cannot restart forever.
+ * that cannot run (a broken binary, a source that keeps failing) cannot restart forever. The
+ * window is long enough for a camera that ends each time it is reopened (noticed only after
+ * the frame watchdog's silence, source-watchdog.ts) to spend the budget.
  */
-export const ENCODER_RESTART_LIMIT = { count: 3, windowMs: 10_000 } as const;
+export const ENCODER_RESTART_LIMIT = { count: 3, windowMs: 30_000 } as const;
 
 const MS_PER_SECOND = 1000;
 
@@ -55,9 +58,10 @@ export function deathReport(verdict: 'restart' | 'give-up', err: unknown, limit:
   return { code: CODE.encoderFailed, message: `${statusSpec(CODE.encoderFailed).meaning}: ${why} (${spent})` };
 }
 
-/** The status for a pipeline that failed to start: -1301 when it was opening the camera, else -1302. */
+/** The status for a pipeline that failed to start: -1302 when the microphone could not be
+ *  opened (MicrophoneUnavailableError), else -1301 when it was opening the camera, else -1302. */
 export function startFailureReport(picture: PictureSource['kind'], err: unknown): StatusReport {
-  const code = picture === 'camera' ? CODE.cameraFailed : CODE.micFailed;
+  const code = err instanceof MicrophoneUnavailableError || picture !== 'camera' ? CODE.micFailed : CODE.cameraFailed;
   return { code, message: `${statusSpec(code).meaning}: ${firstLine(err)}` };
 }
 

@@ -21,6 +21,9 @@ import { StreamPublisher } from './publisher.ts';
 import { CODE, encodesIn, milestonesRaised, transition, type LifecycleCall, type PusherState, type Transition } from './pusher-state.ts';
 import { resolveSources, type PusherRig } from './rig-sources.ts';
 import { StreamClock } from './stream-clock.ts';
+import { frameStallMs, watchFrames } from './source-watchdog.ts';
+import { interruptionStep } from './interruption.ts';
+import { STATUS } from '../spec/codes.ts';
 import { ERROR } from '../spec/codes.ts';
 import { micVolumeProblem } from './audio-effects.ts';
 import { BgmError, BgmPlayer, parseBgmVolume } from './bgm.ts';
@@ -115,6 +118,8 @@ export class LivePusher extends EventEmitter {
   private readonly retryPolicy: { count: number; intervalMs: number };
   private readonly hooks: PusherHooks;
   private readonly clock = new StreamClock();
+  /** The push is held by an interruption (interruption.ts), not by pause(). */
+  private interrupted = false;
   /** Bitrate adaptation to the uplink (push-adaptation.ts): 1006 / 1005 / 1101. */
   private readonly adaptation = new PushAdaptation();
   private pushMilestones = new Set<number>();
@@ -258,8 +263,24 @@ export class LivePusher extends EventEmitter {
   resume(): Promise<Detail> {
     return this.serial(async () => {
       this.state = this.moveTo(this.legal('resume'));
+      this.interrupted = false;
       await this.restartPipeline();
       return { errMsg: 'resume:ok' };
+    });
+  }
+
+  /** An interruption (docs/driver-protocol.md "bench"; 状态码 5001 系统电话打断): its begin
+   *  reports 5001 and holds a push as pause does; its end resumes a push it held. */
+  interruption(phase: 'begin' | 'end'): Promise<Detail> {
+    return this.serial(async () => {
+      const step = interruptionStep(this.state, this.interrupted, phase);
+      if (step.report) this.emitStatus(STATUS.INTERRUPTED);
+      if (step.call) {
+        this.state = this.moveTo(this.legal(step.call));
+        this.interrupted = step.call === 'pause';
+        await this.restartPipeline();
+      }
+      return { errMsg: 'bench:ok' };
     });
   }
 
@@ -556,6 +577,7 @@ export class LivePusher extends EventEmitter {
     pipeline.on('mic-level', (chunk: Buffer) => level.feed(chunk));
     pipeline.on('died', (err: Error) => this.onEncoderDeath(pipeline, err));
     pipeline.on('error', (err: Error) => this.onEncoderDeath(pipeline, err));
+    if (picture.kind === 'camera' && encode) watchFrames(pipeline, frameStallMs(this.config.fps), (err) => this.onEncoderDeath(pipeline, err));
     try {
       await pipeline.started();
     } catch (err) {
@@ -643,6 +665,7 @@ export class LivePusher extends EventEmitter {
     this.publisher = undefined;
     this.pipeline = undefined;
     this.state = 'idle';
+    this.interrupted = false;
     this.meter = undefined;
     await Promise.all([publisher?.close(), pipeline?.close()]);
   }

@@ -7,6 +7,9 @@ import { fileCamera, v4l2Camera } from '../adapters/camera/devices.ts';
 import { fileMicrophone, pulseMicrophone } from '../adapters/microphone/devices.ts';
 import { alsaMicrophone } from '../adapters/microphone/alsa.ts';
 import { v4l2LoopbackCamera, v4l2StableCamera } from '../adapters/v4l2/camera.ts';
+import { faultyCamera } from '../adapters/camera/faulty.ts';
+import { faultyMicrophone } from '../adapters/microphone/faulty.ts';
+import type { DeviceFault } from '../rig/device-fault.ts';
 import type { AudioInput, VideoInput } from './media-pipeline.ts';
 
 type CameraEntry =
@@ -22,10 +25,13 @@ type MicrophoneEntry =
   | { kind: 'alsa'; device: string }
   | { kind: 'file'; path: string };
 
+/** A rig entry may carry a device fault (rig/device-fault.ts). */
+type Faulty = { fault?: DeviceFault };
+
 /** The part of a rig the pusher reads; every field optional. */
 export interface PusherRig {
-  camera?: { front?: CameraEntry; back?: CameraEntry };
-  microphone?: MicrophoneEntry;
+  camera?: { front?: CameraEntry & Faulty; back?: CameraEntry & Faulty };
+  microphone?: MicrophoneEntry & Faulty;
   permissions?: { camera?: 'granted' | 'denied'; record?: 'granted' | 'denied' };
   assets?: { bgm?: string; waitingImage?: string };
 }
@@ -56,6 +62,14 @@ function microphone(entry: MicrophoneEntry | undefined): AudioInput {
   throw new RigSourceError(`rig microphone.kind ${JSON.stringify((entry as { kind: unknown }).kind)} is not one of synthetic, pulse, pulse-virtual, alsa, file`);
 }
 
+/** The sources of the rig, each wrapped in its `fault` when it has one (rig/device-fault.ts). */
 export function resolveSources(rig: PusherRig, position: 'front' | 'back'): { camera: VideoInput; microphone: AudioInput } {
-  return { camera: camera(rig.camera?.[position], position), microphone: microphone(rig.microphone) };
+  const cam = camera(rig.camera?.[position], position);
+  const mic = microphone(rig.microphone);
+  const camFault = rig.camera?.[position]?.fault;
+  const micFault = rig.microphone?.fault;
+  return {
+    camera: camFault ? faultyCamera(cam, camFault, `camera.${position}`) : cam,
+    microphone: micFault ? faultyMicrophone(mic, micFault) : mic,
+  };
 }

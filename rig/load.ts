@@ -26,6 +26,7 @@ import {
   type SerialPortConfig,
   type ServerConfig,
 } from './types.ts';
+import { splitFault, withFault } from './device-fault.ts';
 
 export const DEFAULT_RIG_FILE = fileURLToPath(new URL('./default.yaml', import.meta.url));
 
@@ -199,6 +200,18 @@ function microphone(val: Validator, raw: unknown): MicrophoneSource {
   }
 }
 
+/** A camera entry with its optional `fault` (rig/device-fault.ts). */
+function faultyCamera(val: Validator, raw: unknown, key: string): CameraSource {
+  const { entry, fault } = splitFault(raw, key, 'camera', (k, problem, v) => val.fail(k, problem, v));
+  return withFault(camera(val, entry, key), fault);
+}
+
+/** The microphone entry with its optional `fault` (rig/device-fault.ts). */
+function faultyMicrophone(val: Validator, raw: unknown): MicrophoneSource {
+  const { entry, fault } = splitFault(raw, 'microphone', 'microphone', (k, problem, v) => val.fail(k, problem, v));
+  return withFault(microphone(val, entry), fault);
+}
+
 function server(val: Validator, raw: unknown): ServerConfig {
   const o = val.obj(raw, 'server');
   const kind = val.oneOf(o.kind, 'server.kind', SERVER_KINDS, 'embedded');
@@ -259,8 +272,8 @@ function validate(val: Validator, data: unknown): Rig {
   if (assetsRaw.waitingImage !== undefined) assets.waitingImage = val.path(assetsRaw.waitingImage, 'assets.waitingImage');
 
   const rig: Rig = {
-    camera: { front: camera(val, cam.front, 'camera.front'), back: camera(val, cam.back, 'camera.back') },
-    microphone: microphone(val, top.microphone),
+    camera: { front: faultyCamera(val, cam.front, 'camera.front'), back: faultyCamera(val, cam.back, 'camera.back') },
+    microphone: faultyMicrophone(val, top.microphone),
     permissions: { camera: permission('camera'), record: permission('record') },
     server: server(val, top.server),
     assets,

@@ -120,7 +120,8 @@ export async function materializeSources(rig: Rig, target: SourceTarget, tag: st
       const stream = `${SOURCE_STREAM_PREFIX}${tag}-camera-${position}`;
       const url = target.rtmpUrl(stream);
       streams[`camera.${position}`] = stream;
-      out.camera[position] = { kind: 'synthetic', url };
+      // A device fault stays on the entry: the driver that reads the healthy stream applies it (docs/driver-protocol.md "Device faults").
+      out.camera[position] = { ...rig.camera[position], kind: 'synthetic', url };
       jobs.push(cameraArgs(position, url).then(async (args) => void started.push(await startPublisher(`camera ${position}`, args))));
     }
     if (rig.microphone.kind === 'synthetic') {
@@ -129,7 +130,7 @@ export async function materializeSources(rig: Rig, target: SourceTarget, tag: st
       streams['microphone'] = stream;
       fileDir = await mkdtemp(join(tmpdir(), SOURCE_STREAM_PREFIX));
       const file = join(fileDir, `${stream}.wav`);
-      out.microphone = { kind: 'synthetic', url, file };
+      out.microphone = { ...rig.microphone, kind: 'synthetic', url, file };
       jobs.push(microphoneArgs(url).then(async (args) => void started.push(await startPublisher('microphone', args))));
       jobs.push(writeToneFile(file));
     }

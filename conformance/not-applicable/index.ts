@@ -5,6 +5,7 @@
 // key unique and every reason specific.
 import type { NotApplicableRow } from '../../reports/coverage.ts';
 import { CODES_NOT_APPLICABLE } from './codes.ts';
+import { DEVICES_NOT_APPLICABLE } from './devices.ts';
 import { VIDEO_NOT_APPLICABLE } from './video.ts';
 
-export const NOT_APPLICABLE_ROWS: readonly NotApplicableRow[] = [...CODES_NOT_APPLICABLE, ...VIDEO_NOT_APPLICABLE];
+export const NOT_APPLICABLE_ROWS: readonly NotApplicableRow[] = [...CODES_NOT_APPLICABLE, ...DEVICES_NOT_APPLICABLE, ...VIDEO_NOT_APPLICABLE];

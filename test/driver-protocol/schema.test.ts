@@ -109,7 +109,7 @@ describe('requests, rig, details and results', () => {
       { id: 4, method: 'call', params: { name: 'start', args: {} } },
       { id: 5, method: 'dispose' },
     ]) expect(() => validateRequest(req)).not.toThrow();
-    expect(REQUEST_METHODS).toEqual(['hello', 'create', 'update', 'call', 'dispose']);
+    expect(REQUEST_METHODS).toEqual(['hello', 'create', 'update', 'call', 'bench', 'dispose']);
   });
 
   it('the default rig and a materialized one match the Rig schema; an unknown key does not', () => {

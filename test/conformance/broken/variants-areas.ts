@@ -2,6 +2,7 @@
 import type { BrokenVariant } from './variant-kit.ts';
 import { CODES_VARIANTS } from './variants-codes.ts';
 import { CORE_VARIANTS } from './variants-core.ts';
+import { DEVICES_VARIANTS } from './variants-devices.ts';
 import { LIFECYCLE_VARIANTS } from './variants-lifecycle.ts';
 import { NETSTATUS_VARIANTS } from './variants-netstatus.ts';
 import { PICTURE_VARIANTS } from './variants-picture.ts';
@@ -12,6 +13,7 @@ import { FAULTS_VARIANTS } from './variants-faults.ts';
 
 export const AREA_VARIANTS: BrokenVariant[] = [
   ...CORE_VARIANTS,
+  ...DEVICES_VARIANTS,
   ...RATES_VARIANTS,
   ...PICTURE_VARIANTS,
   ...NETSTATUS_VARIANTS,

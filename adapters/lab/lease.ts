@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import type { Rig } from '../../rig/types.ts';
+import { SIMULATED_SERIAL_PORT, type Rig } from '../../rig/types.ts';
 
 export const DEFAULT_LEASE_DIR = '/tmp/lpbench-leases';
 export const LEASE_DIR_ENV = 'LPB_LEASE_DIR';
@@ -59,7 +59,8 @@ export function rigResources(rig: Rig): string[] {
   if (mic.kind === 'alsa') keys.add(`alsa:${mic.device}`);
   for (const gear of ['relay', 'marker'] as const) {
     const port = rig.serial?.[gear]?.port;
-    if (port) keys.add(`serial:${port}`);
+    // a simulated device is made per run on its own pty pair: nothing shared to lease
+    if (port && port !== SIMULATED_SERIAL_PORT) keys.add(`serial:${port}`);
   }
   return [...keys].sort();
 }

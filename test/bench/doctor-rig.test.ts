@@ -36,7 +36,7 @@ describe('doctor --rig', () => {
     expect(by['rig-serial-relay']!.detail).toMatch(/simulated relay on a socat pty pair|needs socat/);
     expect(by['rig-serial-marker']).toMatchObject({ status: 'missing', detail: '/dev/ttyLPBMISSING does not exist' });
     expect(by['rig-asset-bgm']!.status).toBe('missing');
-    expect(by['rig-leases']).toMatchObject({ status: 'ok', detail: 'free: serial:/dev/ttyLPBMISSING, serial:simulated, v4l2:/dev/video-lpb-missing' });
+    expect(by['rig-leases']).toMatchObject({ status: 'ok', detail: 'free: serial:/dev/ttyLPBMISSING, v4l2:/dev/video-lpb-missing' });
     for (const r of reports.filter((r) => r.status !== 'ok')) expect(r.fix, r.id).toBeTruthy();
   });
 

@@ -51,8 +51,11 @@ interface Outage {
   republishedAt: number | undefined;
   before: Observation;
   after: Observation | undefined;
-  /** The second, permanent outage. */
+  /** The second, permanent outage: from then on the proxy resets every connection. */
   finalDownAt: number;
+  /** When the proxy saw the live connection end and each later connection attempt open. */
+  lostAt: number | undefined;
+  attempts: number[];
   gaveUpAt: number | undefined;
   endedAt: number;
   codes: { code: number; at: number; message: string }[];
@@ -88,11 +91,16 @@ async function runOutage(ctx: CheckContext): Promise<Outage> {
     while (!publishes.some((t) => t > downAt) && Date.now() < deadline) await sleep(50);
     const republishedAt = publishes.find((t) => t > downAt);
     const after = republishedAt === undefined ? undefined : await observeStream(ctx.streamUrl, { durationMs: AFTER_MS, frames: { everyMs: 100 }, audio: false, workDir: ctx.workDir });
+    // For good: every connection, the live one and each retry, is reset at its first bytes, so
+    // the proxy itself sees (and dates) every retry.
     const finalDownAt = Date.now();
-    await proxy.down();
+    proxy.setToxic('refuse', { type: 'reset_peer', stream: 'upstream', timeoutMs: 0 });
     const gaveUp = await ctx.iut.waitForStatus(STATUS.RECONNECT_EXHAUSTED, GIVE_UP_WAIT_MS).catch(() => undefined);
     await sleep(WATCH_AFTER_GIVE_UP_MS);
+    const history = proxy.history().filter((h) => h.at >= finalDownAt);
     return {
+      lostAt: history.find((h) => h.kind === 'close')?.at,
+      attempts: history.filter((h) => h.kind === 'open').map((h) => h.at),
       startedAt,
       downAt,
       upAt,
@@ -120,7 +128,9 @@ const outage = sharedScenario(runOutage, async (ctx, o) => {
         proxyDown: rel(o.downAt),
         proxyUp: rel(o.upAt),
         republishedAtServer: rel(o.republishedAt),
-        finalProxyDown: rel(o.finalDownAt),
+        finalProxyResetsAll: rel(o.finalDownAt),
+        liveConnectionLost: rel(o.lostAt),
+        retriesSeenByProxy: o.attempts.map(rel),
         codes: o.codes.map((c) => ({ code: c.code, at: rel(c.at), message: c.message })),
       },
       null,
@@ -200,12 +210,12 @@ check(
     feature: '-1307',
     story: 'the uplink goes down for good mid-push: 1102 per retry, 3 s apart, then -1307, then silence',
     severity: 'critical',
-    spec: 'live-pusher.zh.md 状态码 -1307 (网络断连，且经多次重连抢救无效，更多重试请自行重启推流), 1102, 3002; context-api.md (vendor default 3 retries, 3 s apart)',
-    specRows: ['status:-1307', 'status:1102', 'status:3002'],
+    spec: 'live-pusher.zh.md 状态码 -1307 (网络断连，且经多次重连抢救无效，更多重试请自行重启推流), 1102, 3003-3005; context-api.md (vendor default 3 retries, 3 s apart)',
+    specRows: ['status:-1307', 'status:1102'],
     tolerance:
-      `after the proxy goes down for good: 3004/3005 then 1102, then ${RETRY_COUNT - 1} × (a failed retry, 300x, then 1102) and a last failed retry then -1307; ` +
-      `failed retries ${RETRY_INTERVAL_MS} ± ${RETRY_SPACING_TOLERANCE_MS} ms apart (bench receive times); -1307 within ${RETRY_COUNT * RETRY_INTERVAL_MS} ± ${RETRY_SPACING_TOLERANCE_MS * RETRY_COUNT} ms of the drop; ` +
-      `no code in the ${WATCH_AFTER_GIVE_UP_MS} ms after it`,
+      `after the proxy starts resetting every connection at its first bytes: 3004/3005 then 1102, then ${RETRY_COUNT - 1} × (a failed retry, 300x, then 1102) and a last failed retry then -1307; ` +
+      `exactly ${RETRY_COUNT} retries reach the proxy before -1307, the first ${RETRY_INTERVAL_MS} ± ${RETRY_SPACING_TOLERANCE_MS} ms after the live connection ended and each next one as far after the previous (the proxy's own times); ` +
+      `-1307 after the last retry; no retry and no code in the ${WATCH_AFTER_GIVE_UP_MS} ms after it`,
     requires: REQUIRES,
     timeoutMs: TIMEOUT_MS,
   },
@@ -225,12 +235,16 @@ check(
     expectTrue(`codes after the drop: the loss, 1102, then (failed retry, 1102) pairs and a failed retry before -1307 (got ${listed})`, shape.every(Boolean) && upTo.length % 2 === 0);
     const retries = upTo.filter((c, k) => k > 0 && k % 2 === 0).length;
     expectEqual(`failed retries before -1307 (codes after the drop: ${listed})`, retries, RETRY_COUNT);
-    const failures = codes.filter((c, k) => k > 0 && k <= giveUp && k % 2 === 0);
-    failures.forEach((f, k) => {
-      const prev = k === 0 ? codes[0]! : failures[k - 1]!;
-      expectWithin(`spacing of failed retry #${k + 1} after the previous failure (bench receive times)`, f.at - prev.at, RETRY_INTERVAL_MS, RETRY_SPACING_TOLERANCE_MS, ' ms');
+    const seen = o.attempts.filter((t) => t <= gaveUpAt);
+    const after = o.attempts.filter((t) => t > gaveUpAt);
+    const rel = (t: number) => `${t - o.finalDownAt} ms`;
+    expectEqual(`retries the proxy saw before -1307 (at ${seen.map(rel).join(', ') || 'none'} after the drop)`, seen.length, RETRY_COUNT);
+    expectTrue(`retries after -1307: ${after.length} (at ${after.map(rel).join(', ') || '-'}); the pusher must stay down once it gave up`, after.length === 0);
+    if (o.lostAt === undefined) fail('the proxy saw no end of the live connection after it started resetting');
+    seen.forEach((t, k) => {
+      const prev = k === 0 ? o.lostAt! : seen[k - 1]!;
+      expectWithin(`spacing of retry #${k + 1} at the proxy (after ${k === 0 ? 'the live connection ended' : `retry #${k}`})`, t - prev, RETRY_INTERVAL_MS, RETRY_SPACING_TOLERANCE_MS, ' ms');
     });
-    expectWithin('-1307 after the uplink went down for good', gaveUpAt - o.finalDownAt, RETRY_COUNT * RETRY_INTERVAL_MS, RETRY_SPACING_TOLERANCE_MS * RETRY_COUNT, ' ms');
     const later = codes.slice(giveUp + 1);
     expectTrue(`no code after -1307 (got ${later.map((c) => `${c.code}@${c.at - gaveUpAt}ms after it`).join(' ') || 'none'})`, later.length === 0);
   },

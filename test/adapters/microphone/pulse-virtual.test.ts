@@ -1,7 +1,8 @@
 // The PulseAudio virtual microphone (adapters/microphone/pulse-virtual.ts): the null sink's
 // monitor, recorded with parec (not ffmpeg: the npm ffmpeg has no pulse input), carries the
 // synthetic tone at its frequency, level and gating, and close() leaves no sink, feeder or
-// daemon behind. Skipped with the reason where PulseAudio is not installed.
+// daemon behind; the reference pusher's own pulse input args, run by Debian's ffmpeg (.ci/run
+// installs it), capture the same tone. Skipped with the reason where PulseAudio is not installed.
 import { describe, expect, it } from 'vitest';
 import {
   createVirtualMic,
@@ -11,7 +12,8 @@ import {
   VIRTUAL_MIC_RATE,
 } from '../../../adapters/microphone/pulse-virtual.ts';
 import { SupervisedProcess } from '../../../adapters/process/supervised.ts';
-import { runCommand } from '../../../adapters/process/run-to-completion.ts';
+import { runCommand, runToCompletion } from '../../../adapters/process/run-to-completion.ts';
+import { pulseMicrophone } from '../../../adapters/microphone/devices.ts';
 import { alignTone, toneFrequency } from '../../../conformance/oracles/audio.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { findExecutable } from '../../../bench/doctor/find-executable.ts';
@@ -27,6 +29,9 @@ const FREQUENCY_TOLERANCE_HZ = 5;
 const GAP_MAX_DBFS = -60;
 const S16_FULL_SCALE = 32768;
 const hasPulse = Boolean(findExecutable(PACTL) && findExecutable('pulseaudio') && findExecutable('parec'));
+/** An ffmpeg with PulseAudio input (Debian's, in .ci/run's packages); the npm one has none. */
+const DEBIAN_FFMPEG = '/usr/bin/ffmpeg';
+const PULSE_FFMPEG = hasPulse && (await ffmpegPulseSupport(DEBIAN_FFMPEG).catch(() => ({ ok: false }))).ok ? DEBIAN_FFMPEG : undefined;
 
 describe('ffmpeg pulse support', () => {
   it('reads the -devices listing', () => {
@@ -80,6 +85,28 @@ describe.skipIf(!hasPulse)('virtual microphone (needs PulseAudio: apt-get instal
     const sinks = await runCommand(PACTL, ['list', 'short', 'sinks']);
     expect(sinks.stdout).not.toContain(sink);
   }, 30_000);
+
+  it.skipIf(!PULSE_FFMPEG)('the pusher\'s own pulse input (Debian ffmpeg) captures the tone from the monitor', async () => {
+    const sink = `lpb_test_cap_${process.pid}`;
+    const mic = await createVirtualMic(sink);
+    let pcm: Buffer;
+    try {
+      const input = await pulseMicrophone(mic.source).inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
+      ({ stdout: pcm } = await runToCompletion({
+        name: 'ffmpeg pulse capture',
+        command: PULSE_FFMPEG!,
+        args: ['-hide_banner', '-loglevel', 'error', ...input, '-t', String(RECORD_MS / 1000), '-f', 'f32le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
+        timeoutMs: 20_000,
+      }));
+    } finally {
+      await mic.close();
+    }
+    const samples = new Float32Array(pcm.buffer.slice(pcm.byteOffset, pcm.byteOffset + Math.floor(pcm.length / 4) * 4));
+    const aligned = alignTone(samples, VIRTUAL_MIC_RATE)!;
+    expect(aligned.periods).toBeGreaterThan(2);
+    expect(Math.abs(aligned.onRmsDbfs - ON_RMS_DBFS)).toBeLessThan(LEVEL_TOLERANCE_DB);
+    expect(Math.abs(toneFrequency(samples, VIRTUAL_MIC_RATE)! - DEFAULT_TONE.frequencyHz)).toBeLessThan(FREQUENCY_TOLERANCE_HZ);
+  }, 40_000);
 
   it('refuses a sink name already taken, naming it', async () => {
     const sink = `lpb_test_dup_${process.pid}`;

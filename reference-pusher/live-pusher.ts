@@ -30,6 +30,7 @@ import { BgmError, BgmPlayer, parseBgmVolume } from './bgm.ts';
 import { MicLevelMeter } from './mic-level.ts';
 import { PushAdaptation, type AdaptationReport } from './push-adaptation.ts';
 import { MAX_ZOOM, checkZoom } from './video-effects.ts';
+import { addSeiMessage, checkMessage } from './sei-message.ts';
 
 export type { PusherState } from './pusher-state.ts';
 export { ENCODER_RESTART_LIMIT } from './encoder-supervisor.ts';
@@ -104,6 +105,8 @@ export class LivePusher extends EventEmitter {
   private position: 'front' | 'back' = 'front';
   /** The zoom setZoom applied; undefined: the zoom attribute's (video-effects.ts). */
   private zoomLevel: number | undefined;
+  /** sendMessage's messages waiting for the next encoded frame (sei-message.ts), in order. */
+  private readonly messages: Uint8Array[] = [];
   /** The gain setMICVolume applied; undefined: full volume (audio-effects.ts). */
   private micVolume: number | undefined;
   /** Background music (bgm.ts): its events are the pusher's bgmstart/bgmprogress/bgmcomplete. */
@@ -398,6 +401,18 @@ export class LivePusher extends EventEmitter {
     if ((changed || force) && this.pipeline && encodesIn(this.state)) await this.restartPipeline();
   }
 
+  /** sendMessage({msg}): the message rides in the next encoded frame as an SEI NAL unit
+   *  (sei-message.ts); one message per frame, in call order. Only while pushing. */
+  sendMessage(args: { msg?: unknown } = {}): Promise<Detail> {
+    return this.serial(async () => {
+      const checked = checkMessage(args.msg);
+      if ('problem' in checked) throw new PusherCallError(`sendMessage:fail ${checked.problem}`);
+      if (this.state !== 'pushing') throw new PusherCallError(`sendMessage:fail the pusher is ${this.state}, not pushing: call start first`);
+      this.messages.push(checked.bytes);
+      return { errMsg: 'sendMessage:ok' };
+    });
+  }
+
   /** getMaxZoom(): {maxZoom} as a string (context-api.md getMaxZoom). */
   getMaxZoom(): Promise<Detail> {
     return this.serial(async () => ({ errMsg: 'getMaxZoom:ok', maxZoom: String(MAX_ZOOM) }));
@@ -617,10 +632,11 @@ export class LivePusher extends EventEmitter {
       if (this.pipeline.options.picture.kind === 'camera') this.milestone(CODE.firstFrame);
       this.milestone(CODE.encoderStarted);
       if (!this.publisher && this.attrs['url']) this.startPublisher();
-    } else {
-      this.meter?.onVideo(v.body.length, v.keyframe, ts);
     }
-    this.publish({ kind: 'video', timestampMs: ts, body: v.body, keyframe: v.keyframe, sequenceHeader: v.sequenceHeader });
+    const message = v.sequenceHeader || !this.publisher ? undefined : this.messages.shift();
+    const body = message ? addSeiMessage(v.body, message) : v.body;
+    if (!v.sequenceHeader) this.meter?.onVideo(body.length, v.keyframe, ts);
+    this.publish({ kind: 'video', timestampMs: ts, body, keyframe: v.keyframe, sequenceHeader: v.sequenceHeader });
   }
 
   private onAudio(pipeline: MediaPipeline, a: EncodedAudio): void {

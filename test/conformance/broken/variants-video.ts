@@ -1,11 +1,14 @@
 // Broken variants for the video checks (see variant-kit.ts): image processing accepted but not
 // applied, applied alike for different values, a tinted "standard", a zoom that is half done, a
 // setZoom that takes any value, a getMaxZoom that claims more than the camera does, a preview
-// mirror ignored, forced or leaking into the stream, and a snapshot quality ignored. Each
+// mirror ignored, forced or leaking into the stream, a snapshot quality ignored, and sendMessage
+// faked or late. Each
 // says OK on the driver protocol; only the decoded stream (or the range rule) gives it away.
 import type { Json, BrokenVariant } from './variant-kit.ts';
 import { MAX_ZOOM } from '../../../reference-pusher/video-effects.ts';
 
+/** How late the late variant's messages reach the stream (the check allows 1500 ms). */
+const LATE_MESSAGE_MS = 2500;
 /** The zoom the always-zoomed variant applies at least. */
 const FORCED_ZOOM = 1.5;
 /** What the inflated getMaxZoom claims (the reference's camera does MAX_ZOOM). */
@@ -117,6 +120,23 @@ export const VIDEO_VARIANTS: BrokenVariant[] = [
       return { ...msg, result: { ...result, maxZoom: String(CLAIMED_MAX_ZOOM) } };
     },
     breaks: ['^context/setZoom/range$'],
+  },
+  {
+    name: 'sendMessage-faked',
+    what: 'answers sendMessage OK and sends nothing',
+    fakeCalls: ['sendMessage'],
+    breaks: ['^context/sendMessage/sei$'],
+  },
+  {
+    name: 'sendMessage-late',
+    what: `answers sendMessage OK at once but puts the message in the stream ${LATE_MESSAGE_MS} ms later`,
+    fakeCalls: ['sendMessage'],
+    later: (req) => {
+      const params = req['params'] as Json | undefined;
+      if (req['method'] !== 'call' || params?.['name'] !== 'sendMessage') return [];
+      return [{ afterMs: LATE_MESSAGE_MS, request: { method: 'call', params } }];
+    },
+    breaks: ['^context/sendMessage/sei$'],
   },
   {
     name: 'local-mirror-ignored',

@@ -72,7 +72,7 @@ export type AdapterDecision =
   | { kind: 'busy'; why: string };
 
 const BITS_PER_BYTE = 8;
-/** 1101 needs the link found congested again (this many times) with the bitrate already at its minimum. */
+/** 1101 needs this many congestions in a row whose measured rate cannot carry min-bitrate. */
 const BUSY_CONGESTIONS_AT_MIN = 1;
 
 export class BitrateAdapter {
@@ -84,7 +84,7 @@ export class BitrateAdapter {
   private lastChangeAt = Number.NEGATIVE_INFINITY;
   private lastCongestionAt = Number.NEGATIVE_INFINITY;
   private lastBusyAt = Number.NEGATIVE_INFINITY;
-  /** Congestions in a row found with the target already at min-bitrate. */
+  /** Congestions in a row whose measured rate cannot carry min-bitrate. */
   private congestedAtMin = 0;
 
   constructor(
@@ -163,13 +163,12 @@ export class BitrateAdapter {
     const decisions: AdapterDecision[] = [];
     const queue = Number.isFinite(queueMs) ? `${Math.round(queueMs)} ms` : 'a queue that does not move';
     const next = clamp(carries, minKbps, maxKbps);
-    this.congestedAtMin = this.target === minKbps ? this.congestedAtMin + 1 : 0;
+    this.congestedAtMin = carries < minKbps ? this.congestedAtMin + 1 : 0;
     if (next < this.target) {
       decisions.push({ kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink carries ${Math.round(rate)} kbps with ${queue} queued` });
       this.target = next;
       this.lastChangeAt = sample.now;
     }
-    // One stalled rate window is not an uplink below the minimum: it must hold at min-bitrate too.
     if (carries < minKbps && this.congestedAtMin >= BUSY_CONGESTIONS_AT_MIN && sample.now - this.lastBusyAt >= this.tuning.busyRepeatMs) {
       decisions.push({ kind: 'busy', why: `uplink carries ${Math.round(rate)} kbps, below min-bitrate ${minKbps} kbps + audio ${audioKbps} kbps (${queue} queued)` });
       this.lastBusyAt = sample.now;

@@ -6,6 +6,7 @@
 // each event. Also the evidence every fault check attaches: the event log, the proxy's history
 // and a bitrate-over-time CSV.
 // Spec: live-pusher.zh.md 状态码 (1006, 1101, 1102, -1307, 3002-3005), 网络状态数据（info）.
+import { readFileSync } from 'node:fs';
 import { startImpairmentProxy, type ImpairmentProxy, type TimelineRun, type TimelineStep } from '../../../adapters/faults/impairment-proxy.ts';
 import type { CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
@@ -26,7 +27,53 @@ const EVIDENCE_EVENTS = new Set(['statechange', 'netstatus', 'error']);
 /** Width of a row of the bitrate chart. */
 export const CHART_STEP_MS = 1000;
 
+/** How often the backlog at the pusher's socket is sampled. */
+const BACKLOG_SAMPLE_MS = 100;
+const PROC_TCP = ['/proc/net/tcp', '/proc/net/tcp6'];
+const TCP_ESTABLISHED = '01';
+
+/** A sample of the bytes the kernel holds unsent in the connections to the proxy (the pusher's end). */
+export interface BacklogSample {
+  at: number;
+  bytes: number;
+}
+
+/**
+ * The kernel's send queue (tx_queue of /proc/net/tcp) summed over the established connections
+ * whose remote port is the proxy's: the pusher's end of the uplink. Read by the bench from the
+ * machine, not asked of the IUT: it says when a cap's backlog has filled the proxy's buffers and
+ * reached the pusher, the moment congestion becomes visible to any sender. Null where /proc is
+ * not readable (not Linux).
+ */
+export function uplinkBacklog(proxyPort: number): number | null {
+  const port = proxyPort.toString(16).toUpperCase().padStart(4, '0');
+  let total = 0;
+  let readable = false;
+  for (const path of PROC_TCP) {
+    let table: string;
+    try {
+      table = readFileSync(path, 'utf8');
+    } catch {
+      continue;
+    }
+    readable = true;
+    for (const line of table.split('\n')) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 5 || cols[3] !== TCP_ESTABLISHED || !cols[2]!.toUpperCase().endsWith(`:${port}`)) continue;
+      total += Number.parseInt(cols[4]!.split(':')[0] ?? '0', 16) || 0;
+    }
+  }
+  return readable ? total : null;
+}
+
+/** The first sample in [from, to) at or above `bytes`: when the uplink's backlog reached the pusher. */
+export function backlogReached(samples: readonly BacklogSample[], bytes: number, from: number, to: number): number | undefined {
+  return samples.find((s) => s.at >= from && s.at < to && s.bytes >= bytes)?.at;
+}
+
 export interface ImpairedPush {
+  /** The pusher-side backlog of the uplink over time (uplinkBacklog), empty where not readable. */
+  backlog: BacklogSample[];
   observation: Observation;
   run: TimelineRun;
   /** Wall time start() was called and the server saw the publish. */
@@ -68,8 +115,17 @@ export async function impairedPush(ctx: CheckContext, attrs: Record<string, unkn
       audio: false,
       workDir: ctx.workDir,
     });
-    const [observation, run] = await Promise.all([observing, proxy.runTimeline(steps)]);
-    return { observation, run, startedAt, publishedAt, events: [...ctx.iut.events()], proxyHistory: proxy.history() };
+    const backlog: BacklogSample[] = [];
+    const sampler = setInterval(() => {
+      const bytes = uplinkBacklog(proxy.port);
+      if (bytes !== null) backlog.push({ at: Date.now(), bytes });
+    }, BACKLOG_SAMPLE_MS);
+    try {
+      const [observation, run] = await Promise.all([observing, proxy.runTimeline(steps)]);
+      return { backlog, observation, run, startedAt, publishedAt, events: [...ctx.iut.events()], proxyHistory: proxy.history() };
+    } finally {
+      clearInterval(sampler);
+    }
   } finally {
     await proxy.close();
   }

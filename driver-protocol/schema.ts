@@ -35,7 +35,13 @@ export const DeviceFaultSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-const Fault = { fault: Type.Optional(DeviceFaultSchema) };
+/** What a camera can give (docs/driver-protocol.md "Device faults"): its largest picture, either
+ *  way up; a larger encoded size is 不支持的视频分辨率 (-1305). Absent: any size. */
+export const CameraLimitsSchema = Type.Object(
+  { width: Type.Integer({ minimum: 2 }), height: Type.Integer({ minimum: 2 }) },
+  { additionalProperties: false },
+);
+const Fault = { fault: Type.Optional(DeviceFaultSchema), maxResolution: Type.Optional(CameraLimitsSchema) };
 /** A microphone fault: as DeviceFaultSchema without `stalls`. */
 export const MicrophoneFaultSchema = Type.Object(
   {
@@ -45,7 +51,11 @@ export const MicrophoneFaultSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-const MicFault = { fault: Type.Optional(MicrophoneFaultSchema) };
+/** The sample rates a microphone can give (Hz); another is 不支持的音频采样率 (-1306). Absent: any. */
+const MicFault = {
+  fault: Type.Optional(MicrophoneFaultSchema),
+  sampleRates: Type.Optional(Type.Array(Type.Integer({ minimum: 8000, maximum: 192000 }), { minItems: 1 })),
+};
 
 export const SyntheticCameraSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized, ...Fault }, { additionalProperties: false });
 export const CameraSourceSchema = Type.Union([

@@ -30,7 +30,7 @@ export const REVERB_PRESETS: Record<number, { name: string; t60Ms: number; wet: 
   2: { name: 'small room', t60Ms: 180, wet: 0.45, spacingMs: 5.3 },
   3: { name: 'great hall', t60Ms: 1700, wet: 0.3, spacingMs: 13.2 },
   4: { name: 'deep', t60Ms: 450, wet: 0.4, spacingMs: 11.6 },
-  5: { name: 'resonant', t60Ms: 1200, wet: 0.35, spacingMs: 7.7 },
+  5: { name: 'resonant', t60Ms: 1200, wet: 0.15, spacingMs: 7.7 },
   6: { name: 'metallic', t60Ms: 300, wet: 0.5, spacingMs: 3.3 },
   7: { name: 'magnetic', t60Ms: 650, wet: 0.3, spacingMs: 8.5 },
 };

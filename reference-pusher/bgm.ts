@@ -86,6 +86,8 @@ export class BgmPlayer extends EventEmitter {
   private positionMs = 0;
   private anchorAt = 0;
   private volume = 1;
+  /** True from input() until produced(): the music's clock stands while the encoder restarts. */
+  private held = false;
   private progressTimer: NodeJS.Timeout | undefined;
   private endTimer: NodeJS.Timeout | undefined;
 
@@ -135,7 +137,17 @@ export class BgmPlayer extends EventEmitter {
   /** The music to mix now, or null. */
   input(): BgmInput | null {
     if (this.state !== 'playing') return null;
-    return { url: this.url, fromMs: Math.round(this.position()), toMs: this.endMs, volume: this.volume };
+    this.positionMs = Math.round(this.position());
+    this.clearTimers();
+    this.held = true;
+    return { url: this.url, fromMs: this.positionMs, toMs: this.endMs, volume: this.volume };
+  }
+
+  /** The pipeline given the last input() now produces it: the music's clock runs again from
+   *  that input's start (an encoder restart takes a while; the stream, not the call, is the truth). */
+  produced(): void {
+    if (this.state !== 'playing' || !this.held) return;
+    this.run();
   }
 
   dispose(): void {
@@ -144,11 +156,12 @@ export class BgmPlayer extends EventEmitter {
   }
 
   private position(): number {
-    return this.state === 'playing' ? Math.min(this.endMs, this.positionMs + (Date.now() - this.anchorAt)) : this.positionMs;
+    return this.state === 'playing' && !this.held ? Math.min(this.endMs, this.positionMs + (Date.now() - this.anchorAt)) : this.positionMs;
   }
 
   private run(): void {
     this.state = 'playing';
+    this.held = false;
     this.anchorAt = Date.now();
     this.progressTimer = setInterval(() => this.emit('progress', { progress: Math.round(this.position()), duration: this.durationMs }), BGM_PROGRESS_INTERVAL_MS);
     this.endTimer = setTimeout(() => this.finish(), Math.max(0, this.endMs - this.positionMs));

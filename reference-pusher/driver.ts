@@ -17,12 +17,14 @@ export const CAPABILITIES = {
     'audio-quality', 'waiting-image', 'waiting-image-hash', 'device-position', 'mirror', 'remote-mirror',
     'local-mirror', 'enable-mic', 'video-width', 'video-height', 'fps',
     'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter', 'custom-effect', 'skin-whiteness', 'skin-smoothness',
+    'enable-agc', 'enable-ans', 'audio-reverb-type', 'voice-changer-type',
   ],
-  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom', 'sendMessage'],
-  events: ['statechange', 'netstatus', 'error'],
+  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom', 'sendMessage',
+    'setMICVolume', 'playBGM', 'pauseBGM', 'resumeBGM', 'stopBGM', 'setBGMVolume'],
+  events: ['statechange', 'netstatus', 'error', 'bgmstart', 'bgmprogress', 'bgmcomplete', 'audiovolumenotify'],
 } as const;
 
-const PUSHER_EVENTS = ['statechange', 'netstatus', 'error'] as const;
+const PUSHER_EVENTS = CAPABILITIES.events;
 
 /** A reply, an event (docs/driver-protocol.md), or the answer to a line that was no request (id null). */
 export type Outgoing = Reply | EventMessage | { id: number | string | null; error: ErrorPayload };
@@ -59,6 +61,12 @@ const CALLS: Record<(typeof CAPABILITIES.methods)[number], (p: LivePusher, args:
   setZoom: (p, a) => p.setZoom(a),
   getMaxZoom: (p) => p.getMaxZoom(),
   sendMessage: (p, a) => p.sendMessage(a),
+  setMICVolume: (p, a) => p.setMICVolume(a),
+  playBGM: (p, a) => p.playBGM(a),
+  pauseBGM: (p) => p.pauseBGM(),
+  resumeBGM: (p) => p.resumeBGM(),
+  stopBGM: (p) => p.stopBGM(),
+  setBGMVolume: (p, a) => p.setBGMVolume(a),
 };
 
 export class DriverSession {

@@ -5,6 +5,7 @@
 // device-position) and context-api.md "Presets behind mode".
 import { preset } from '../spec/index.ts';
 import { effectsFromAttributes, type VideoEffects } from './video-effects.ts';
+import { audioEffectsFromAttributes, type AudioEffects } from './audio-effects.ts';
 
 export type Mode = 'QVGA' | 'HVGA' | 'SD' | 'HD' | 'FHD' | 'RTC';
 
@@ -63,8 +64,8 @@ export const AUDIO_QUALITY: Record<'high' | 'low', { sampleRate: number; bitrate
 
 export const AUDIO_CHANNELS = 1;
 
-/** Image processing (zoom, beauty, whiteness, filter): see video-effects.ts. */
-export interface EncodeConfig extends VideoEffects {
+/** Image processing (zoom, beauty, whiteness, filter): see video-effects.ts. Microphone processing (MIC volume, AGC, ANS, reverb, voice changer): see audio-effects.ts. */
+export interface EncodeConfig extends VideoEffects, AudioEffects {
   width: number;
   height: number;
   fps: number;
@@ -145,6 +146,7 @@ export function resolveEncodeConfig(attrs: Record<string, unknown>, explicit: Re
     orientation: attrs['orientation'] === 'horizontal' ? 'horizontal' : 'vertical',
     position,
     ...effectsFromAttributes(attrs),
+    ...audioEffectsFromAttributes(attrs),
   };
 }
 

@@ -388,7 +388,6 @@ export class LivePusher extends EventEmitter {
         throw err;
       }
       await this.applyAudioChange(changed);
-      if (changed) this.bgm.produced();
       return { errMsg: `${op}:ok` };
     });
   }
@@ -600,6 +599,7 @@ export class LivePusher extends EventEmitter {
       await pipeline.close();
       throw startFailed(err);
     }
+    if (pipeline.options.bgm) this.bgm.produced();
   }
 
   /** 1104 and a restart on the same connection, or -1303 and the end of the push once the

@@ -8,6 +8,9 @@ import { ffmpegPath } from '../adapters/ffmpeg.ts';
 import { ProcessStartError, SupervisedProcess, type ProcessDiedError } from '../adapters/process/supervised.ts';
 import { FlvDemuxer, parseAudioTagBody, parseVideoTagBody } from '../protocol/flv/index.ts';
 import type { EncodeConfig } from './encode-config.ts';
+import { audioEffectFilters } from './audio-effects.ts';
+import type { BgmInput } from './bgm.ts';
+import { LEVEL_TAP_RATE } from './mic-level.ts';
 import { effectsChain, zoomChain } from './video-effects.ts';
 
 /** A video source as the adapters provide it (adapters/camera). */
@@ -34,6 +37,8 @@ export interface PipelineOptions {
   encode: boolean;
   /** Frames per second of the raw tap used for snapshot and the paused still. */
   tapFps?: number;
+  /** Background music mixed into the audio (bgm.ts), from its current position. */
+  bgm?: BgmInput | null;
   /** Rewrites the ffmpeg arguments before the spawn (LivePusher hooks). */
   argsHook?: (args: string[], options: PipelineOptions) => string[];
 }
@@ -104,7 +109,7 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
     // behind first, never holds the encoded stream back to fill the low-rate tap (without the
     // lead the FLV left in bursts of 1/tapFps s, and the server saw them so).
     graph.push(`[tapin]fps=${tapFps},setpts=PTS+${TAP_LEAD_S}/TB,format=rgb24[tap]`);
-    graph.push(`[1:a]aresample=${config.audioSampleRate},aformat=sample_fmts=fltp:channel_layouts=mono[aenc]`);
+    graph.push(...audioGraph(config, opts.bgm ?? null));
   } else {
     graph.push(`[0:v]${picture},fps=${tapFps},format=rgb24[tap]`);
   }
@@ -125,7 +130,34 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
     );
   }
   args.push('-map', '[tap]', '-f', 'rawvideo', 'pipe:3');
+  // The captured level (audiovolumenotify, mic-level.ts), written as it is made.
+  if (opts.encode) args.push('-map', '[alevel]', '-f', 's16le', '-flush_packets', '1', 'pipe:4');
   return args;
+}
+
+/** The audio part of the graph: the microphone (input 1) through its effects (audio-effects.ts),
+ *  the background music (input 2) mixed in at its volume, split into the encoder's input [aenc]
+ *  and the level tap [alevel]. amix divides by its input count, so the sum is brought back up;
+ *  the music is padded with silence so that divisor never changes when it ends. */
+function audioGraph(config: EncodeConfig, bgm: BgmInput | null): string[] {
+  const format = `aresample=${config.audioSampleRate},aformat=sample_fmts=fltp:channel_layouts=mono`;
+  const effects = audioEffectFilters(config);
+  const mic = `[1:a]${[...effects, format].join(',')}`;
+  const out = 'asplit=2[aenc][alevelin]';
+  const level = `[alevelin]aresample=${LEVEL_TAP_RATE},aformat=sample_fmts=s16:channel_layouts=mono[alevel]`;
+  if (!bgm) return [`${mic},${out}`, level];
+  return [
+    `${mic}[amic]`,
+    `[2:a]${format},volume=${bgm.volume.toFixed(4)},apad[abgm]`,
+    `[amic][abgm]amix=inputs=2:duration=first:dropout_transition=0,volume=2,${out}`,
+    level,
+  ];
+}
+
+/** The background music as a real-time paced input from its position to the end of its range. */
+function bgmInputArgs(bgm: BgmInput): string[] {
+  const seconds = (ms: number) => (ms / 1000).toFixed(3);
+  return ['-re', '-ss', seconds(bgm.fromMs), '-t', seconds(Math.max(0, bgm.toMs - bgm.fromMs)), '-i', bgm.url];
 }
 
 async function videoInputArgs(opts: PipelineOptions): Promise<string[]> {
@@ -142,8 +174,9 @@ async function videoInputArgs(opts: PipelineOptions): Promise<string[]> {
 
 async function audioInputArgs(opts: PipelineOptions): Promise<string[] | null> {
   if (!opts.encode) return null;
-  if (opts.microphone) return opts.microphone.inputArgs({ sampleRate: opts.config.audioSampleRate });
-  return ['-re', '-f', 'lavfi', '-i', `anullsrc=r=${opts.config.audioSampleRate}:cl=mono`];
+  const bgm = opts.bgm ? bgmInputArgs(opts.bgm) : [];
+  if (opts.microphone) return [...(await opts.microphone.inputArgs({ sampleRate: opts.config.audioSampleRate })), ...bgm];
+  return ['-re', '-f', 'lavfi', '-i', `anullsrc=r=${opts.config.audioSampleRate}:cl=mono`, ...bgm];
 }
 
 /** The supervised process's name in logs and errors. */
@@ -153,7 +186,7 @@ function pipelineName(options: PipelineOptions): string {
 
 /**
  * Events: 'video' (EncodedVideo), 'audio' (EncodedAudio), 'metadata' (Uint8Array script tag body),
- * 'frame' (RawFrame), 'started' (the first output, before any other media event), 'died'
+ * 'frame' (RawFrame), 'mic-level' (Buffer: s16le PCM of the level tap, mic-level.ts), 'started' (the first output, before any other media event), 'died'
  * (ProcessDiedError, only after 'started'), 'error' (Error: the FLV from ffmpeg was bad).
  *
  * start() resolves once ffmpeg is spawned, so the caller can attach its listeners before any
@@ -215,7 +248,7 @@ export class MediaPipeline extends EventEmitter {
       command: ffmpegPath(),
       args,
       stdoutMode: options.encode ? 'raw' : 'ignore',
-      extraOutputPipes: 1,
+      extraOutputPipes: options.encode ? 2 : 1,
       startTimeoutMs: START_TIMEOUT_MS,
     });
     const pipeline = new MediaPipeline(options, proc);
@@ -248,6 +281,7 @@ export class MediaPipeline extends EventEmitter {
       }
     });
     if (!this.options.encode) return;
+    this.proc.extraPipe(4).on('data', (chunk: Buffer) => this.emit('mic-level', chunk));
     const demuxer = new FlvDemuxer();
     this.proc.stdout.on('data', (chunk: Buffer) => {
       if (this.closed) return;

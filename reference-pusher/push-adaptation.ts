@@ -23,7 +23,7 @@ const ADAPTIVE_MODES = new Set(['SD', 'HD', 'FHD', 'RTC']);
 
 /** The adaptive resolution range of the mode the user set, when its preset has one and the
  *  encoded size is still the preset's own (video-width/height and aspect override it). */
-function adaptiveRange(config: EncodeConfig, attrs: Readonly<Record<string, unknown>>, explicit: ReadonlySet<string>): AdaptiveResolution | undefined {
+export function adaptiveRange(config: EncodeConfig, attrs: Readonly<Record<string, unknown>>, explicit: ReadonlySet<string>): AdaptiveResolution | undefined {
   const mode = attrs['mode'];
   if (!explicit.has('mode') || typeof mode !== 'string' || !ADAPTIVE_MODES.has(mode)) return undefined;
   if (explicit.has('video-width') || explicit.has('video-height')) return undefined;

@@ -9,7 +9,7 @@ import { alsaMicrophone } from '../adapters/microphone/alsa.ts';
 import { v4l2LoopbackCamera, v4l2StableCamera } from '../adapters/v4l2/camera.ts';
 import { faultyCamera } from '../adapters/camera/faulty.ts';
 import { faultyMicrophone } from '../adapters/microphone/faulty.ts';
-import type { DeviceFault } from '../rig/device-fault.ts';
+import type { DeviceFault, SourceLimits } from '../rig/device-fault.ts';
 import type { AudioInput, VideoInput } from './media-pipeline.ts';
 
 type CameraEntry =
@@ -25,8 +25,8 @@ type MicrophoneEntry =
   | { kind: 'alsa'; device: string }
   | { kind: 'file'; path: string };
 
-/** A rig entry may carry a device fault (rig/device-fault.ts). */
-type Faulty = { fault?: DeviceFault };
+/** A rig entry may carry a device fault and say what it can give (rig/device-fault.ts). */
+type Faulty = { fault?: DeviceFault } & SourceLimits;
 
 /** The part of a rig the pusher reads; every field optional. */
 export interface PusherRig {

@@ -1,7 +1,9 @@
 // The `fault` key of a rig's camera and microphone entries (docs/driver-protocol.md "Device
 // faults"): a source that never opens (missing or busy), ends, or stalls after it opened, so the
 // device status codes of live-pusher.zh.md 状态码 (-1301, -1302, 1104, -1303) can be caused on
-// purpose. Validation only; adapters/camera/faulty.ts and adapters/microphone/faulty.ts act on it.
+// purpose; and what a source can give (a camera's maxResolution, a microphone's sampleRates:
+// -1305, -1306). Validation only; adapters/camera/faulty.ts and adapters/microphone/faulty.ts
+// act on the fault, reference-pusher/source-limits.ts on the limits.
 import type { DeviceFault } from '../driver-protocol/types.ts';
 
 export type { DeviceFault } from '../driver-protocol/types.ts';
@@ -52,16 +54,54 @@ export function validateDeviceFault(raw: unknown, key: string, device: 'camera' 
   };
 }
 
-/**
- * Splits an entry into its `fault` (validated) and the rest, so the entry's own keys are
- * validated as if the fault were not there; `withFault` puts it back on the validated entry.
- */
-export function splitFault(raw: unknown, key: string, device: 'camera' | 'microphone', fail: FaultProblem): { entry: unknown; fault: DeviceFault | undefined } {
-  if (!isRecord(raw) || raw.fault === undefined) return { entry: raw, fault: undefined };
-  const { fault, ...entry } = raw;
-  return { entry, fault: validateDeviceFault(fault, `${key}.fault`, device, fail) };
+/** What a source can give (maxResolution of a camera, sampleRates of a microphone). */
+export interface SourceLimits {
+  maxResolution?: { width: number; height: number };
+  sampleRates?: number[];
 }
 
-export function withFault<T extends object>(entry: T, fault: DeviceFault | undefined): T {
-  return fault ? { ...entry, fault } : entry;
+/** A camera's maxResolution sides: from 2 to 8192 pixels. */
+export const RESOLUTION_SIDE_RANGE = { min: 2, max: 8192 } as const;
+/** A microphone's sample rates: from 8000 to 192000 Hz. */
+export const SAMPLE_RATE_RANGE = { min: 8000, max: 192_000 } as const;
+
+function limits(raw: Record<string, unknown>, key: string, device: 'camera' | 'microphone', fail: FaultProblem): SourceLimits {
+  const out: SourceLimits = {};
+  if (device === 'camera' && raw.maxResolution !== undefined) {
+    const r = raw.maxResolution;
+    const k = `${key}.maxResolution`;
+    if (!isRecord(r)) fail(k, `${describe(r)} is not legal; must be a mapping {width, height}`, r);
+    for (const name of Object.keys(r)) if (name !== 'width' && name !== 'height') fail(`${k}.${name}`, 'unknown key; legal keys: width, height', r[name]);
+    out.maxResolution = { width: integerIn(r.width, `${k}.width`, RESOLUTION_SIDE_RANGE, fail), height: integerIn(r.height, `${k}.height`, RESOLUTION_SIDE_RANGE, fail) };
+  }
+  if (device === 'microphone' && raw.sampleRates !== undefined) {
+    const r = raw.sampleRates;
+    const k = `${key}.sampleRates`;
+    if (!Array.isArray(r) || r.length === 0) fail(k, `${describe(r)} is not legal; must be a non-empty list of sample rates in Hz`, r);
+    out.sampleRates = r.map((v, i) => integerIn(v, `${k}.${i}`, SAMPLE_RATE_RANGE, fail));
+  }
+  return out;
+}
+
+/** The keys a source entry may carry beside its own: its fault and what it can give. */
+const EXTRA_KEYS = { camera: ['fault', 'maxResolution'], microphone: ['fault', 'sampleRates'] } as const;
+
+/**
+ * Splits an entry into its `fault` and limits (validated) and the rest, so the entry's own keys
+ * are validated as if these were not there; `withFault` puts them back on the validated entry.
+ */
+export function splitFault(
+  raw: unknown,
+  key: string,
+  device: 'camera' | 'microphone',
+  fail: FaultProblem,
+): { entry: unknown; fault: DeviceFault | undefined; limits: SourceLimits } {
+  if (!isRecord(raw)) return { entry: raw, fault: undefined, limits: {} };
+  const entry = Object.fromEntries(Object.entries(raw).filter(([k]) => !(EXTRA_KEYS[device] as readonly string[]).includes(k)));
+  const fault = raw.fault === undefined ? undefined : validateDeviceFault(raw.fault, `${key}.fault`, device, fail);
+  return { entry, fault, limits: limits(raw, key, device, fail) };
+}
+
+export function withFault<T extends object>(entry: T, fault: DeviceFault | undefined, sourceLimits: SourceLimits = {}): T {
+  return { ...entry, ...(fault ? { fault } : {}), ...sourceLimits };
 }

@@ -200,16 +200,16 @@ function microphone(val: Validator, raw: unknown): MicrophoneSource {
   }
 }
 
-/** A camera entry with its optional `fault` (rig/device-fault.ts). */
+/** A camera entry with its optional `fault` and `maxResolution` (rig/device-fault.ts). */
 function faultyCamera(val: Validator, raw: unknown, key: string): CameraSource {
-  const { entry, fault } = splitFault(raw, key, 'camera', (k, problem, v) => val.fail(k, problem, v));
-  return withFault(camera(val, entry, key), fault);
+  const { entry, fault, limits } = splitFault(raw, key, 'camera', (k, problem, v) => val.fail(k, problem, v));
+  return withFault(camera(val, entry, key), fault, limits);
 }
 
-/** The microphone entry with its optional `fault` (rig/device-fault.ts). */
+/** The microphone entry with its optional `fault` and `sampleRates` (rig/device-fault.ts). */
 function faultyMicrophone(val: Validator, raw: unknown): MicrophoneSource {
-  const { entry, fault } = splitFault(raw, 'microphone', 'microphone', (k, problem, v) => val.fail(k, problem, v));
-  return withFault(microphone(val, entry), fault);
+  const { entry, fault, limits } = splitFault(raw, 'microphone', 'microphone', (k, problem, v) => val.fail(k, problem, v));
+  return withFault(microphone(val, entry), fault, limits);
 }
 
 function server(val: Validator, raw: unknown): ServerConfig {

@@ -109,3 +109,20 @@ export function decayInGaps(samples: Float32Array, sampleRate: number, tone: Ton
     gaps,
   };
 }
+
+/** Frequency (Hz) of the strongest component within [lowHz, highHz] (Gaussian interpolation
+ *  between bins, as toneFrequency), or null when the band holds nothing above `minDbfs`. */
+export function peakFrequencyIn(samples: Float32Array, sampleRate: number, lowHz: number, highHz: number, minDbfs = -70): number | null {
+  if (bandLevelDbfs(samples, sampleRate, lowHz, highHz) < minDbfs) return null;
+  const { power, binHz } = powerSpectrum(samples, sampleRate);
+  const first = Math.max(1, Math.ceil(lowHz / binHz));
+  const last = Math.min(power.length - 2, Math.floor(highHz / binHz));
+  if (last < first) return null;
+  let peak = first;
+  for (let k = first; k <= last; k++) if (power[k]! > power[peak]!) peak = k;
+  const a = Math.log(power[peak - 1]! + Number.MIN_VALUE);
+  const b = Math.log(power[peak]! + Number.MIN_VALUE);
+  const c = Math.log(power[peak + 1]! + Number.MIN_VALUE);
+  const denom = a - 2 * b + c;
+  return (peak + (denom !== 0 ? (0.5 * (a - c)) / denom : 0)) * binHz;
+}

@@ -35,6 +35,17 @@ describe('rig device faults', () => {
     expect(() => load(data)).toThrow(problem);
   });
 
+  it('loads what a source can give, and rejects bad limits naming the key', () => {
+    const rig = load({ camera: { front: { kind: 'synthetic', maxResolution: { width: 640, height: 360 } } }, microphone: { sampleRates: [16000, 48000] } });
+    expect(rig.camera.front).toEqual({ kind: 'synthetic', maxResolution: { width: 640, height: 360 } });
+    expect(rig.microphone).toEqual({ kind: 'synthetic', sampleRates: [16000, 48000] });
+    expect(() => load({ camera: { front: { maxResolution: { width: 1 } } } })).toThrow(/camera\.front\.maxResolution\.width.*1 is not legal; must be an integer from 2 to 8192/);
+    expect(() => load({ camera: { front: { maxResolution: { width: 640, height: 360, fps: 30 } } } })).toThrow(/camera\.front\.maxResolution\.fps.*unknown key/);
+    expect(() => load({ microphone: { sampleRates: [] } })).toThrow(/microphone\.sampleRates.*must be a non-empty list/);
+    expect(() => load({ microphone: { sampleRates: [16000, 'x'] } })).toThrow(/microphone\.sampleRates\.1/);
+    expect(() => load({ microphone: { maxResolution: { width: 640, height: 360 } } })).toThrow(/microphone\.maxResolution.*unknown key/);
+  });
+
   it('still validates the entry itself beside its fault', () => {
     expect(() => load({ camera: { front: { kind: 'v4l2', fault: { kind: 'never-opens' } } } })).toThrow('camera.front.device');
   });

@@ -1,5 +1,6 @@
 // Every area's broken variants, in one list (variants.ts adds them to its own).
 import type { BrokenVariant } from './variant-kit.ts';
+import { AUDIO_VARIANTS } from './variants-audio.ts';
 import { CODES_VARIANTS } from './variants-codes.ts';
 import { CORE_VARIANTS } from './variants-core.ts';
 import { DEVICES_VARIANTS } from './variants-devices.ts';
@@ -12,6 +13,7 @@ import { VIDEO_VARIANTS } from './variants-video.ts';
 import { FAULTS_VARIANTS } from './variants-faults.ts';
 
 export const AREA_VARIANTS: BrokenVariant[] = [
+  ...AUDIO_VARIANTS,
   ...CORE_VARIANTS,
   ...DEVICES_VARIANTS,
   ...RATES_VARIANTS,

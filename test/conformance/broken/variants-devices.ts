@@ -1,6 +1,6 @@
 // Broken variants for the device-fault checks (conformance/tests/devices; see variant-kit.ts):
 // wrong or extra device codes, a camera or microphone failure hidden by pushing without the
-// device, an encoder that is not really restarted or whose restart starts time over, and
+// device, source limits ignored, an encoder that is not really restarted or whose restart starts time over, and
 // interruptions that are ignored, half-done or never end.
 import { STATUS } from '../../../spec/codes.ts';
 import type { OutgoingMedia } from '../../../reference-pusher/live-pusher.ts';
@@ -14,6 +14,14 @@ function statechange(msg: Json, code: number): Json {
 function code(msg: Json): number | undefined {
   return msg['event'] === 'statechange' ? Number((msg['detail'] as Json)['code']) : undefined;
 }
+
+/** Each device failure code and the one the swapping variant reports instead. */
+const SWAPPED = new Map<number, number>([
+  [STATUS.CAMERA_OPEN_FAILED, STATUS.MIC_OPEN_FAILED],
+  [STATUS.MIC_OPEN_FAILED, STATUS.CAMERA_OPEN_FAILED],
+  [STATUS.VIDEO_RESOLUTION_UNSUPPORTED, STATUS.AUDIO_SAMPLE_RATE_UNSUPPORTED],
+  [STATUS.AUDIO_SAMPLE_RATE_UNSUPPORTED, STATUS.VIDEO_RESOLUTION_UNSUPPORTED],
+]);
 
 type Source = 'camera' | 'microphone';
 
@@ -63,14 +71,29 @@ function timeStartsOver(m: OutgoingMedia): OutgoingMedia {
 export const DEVICES_VARIANTS: BrokenVariant[] = [
   {
     name: 'device-codes-swapped',
-    what: 'reports -1302 for a camera that cannot be opened and -1301 for a microphone',
+    what: 'reports -1302 for a camera that cannot be opened and -1301 for a microphone, -1306 for a resolution the camera cannot give and -1305 for a sample rate',
     outgoing: (msg) => {
       const c = code(msg);
-      if (c === STATUS.CAMERA_OPEN_FAILED) return statechange(msg, STATUS.MIC_OPEN_FAILED);
-      if (c === STATUS.MIC_OPEN_FAILED) return statechange(msg, STATUS.CAMERA_OPEN_FAILED);
-      return msg;
+      const swapped = c === undefined ? undefined : SWAPPED.get(c);
+      return swapped === undefined ? msg : statechange(msg, swapped);
     },
-    breaks: ['status-codes/-1301', 'status-codes/-1302'],
+    breaks: ['status-codes/-1301', 'status-codes/-1302', 'status-codes/-1305', 'status-codes/-1306'],
+  },
+  {
+    name: 'ignores-source-limits',
+    what: 'pushes whatever size and sample rate is asked, whatever the rig says the camera and microphone can give',
+    request: (req) => {
+      if (req['method'] !== 'create') return req;
+      const params = req['params'] as Json;
+      if (!params['rig']) return req;
+      const rig = structuredClone(params['rig']) as Json;
+      for (const entry of [(rig['camera'] as Json)['front'], (rig['camera'] as Json)['back'], rig['microphone']] as Json[]) {
+        delete entry['maxResolution'];
+        delete entry['sampleRates'];
+      }
+      return { ...req, params: { ...params, rig } };
+    },
+    breaks: ['status-codes/-1305', 'status-codes/-1306'],
   },
   {
     name: 'black-instead-of-camera',

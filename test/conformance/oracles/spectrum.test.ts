@@ -5,7 +5,7 @@
 // 0.3 dB; T60 within 20 % for T60 ≤ 700 ms (longer tails overlap the next gap and read long,
 // by up to 40 % at 1.7 s, in order).
 import { describe, expect, it } from 'vitest';
-import { bandLevelDbfs, decayInGaps, powerAwayFrom } from '../../../conformance/oracles/spectrum.ts';
+import { bandLevelDbfs, decayInGaps, peakFrequencyIn, powerAwayFrom } from '../../../conformance/oracles/spectrum.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { renderTone } from './media-fixtures.ts';
 
@@ -32,6 +32,12 @@ describe('spectrum oracles on ffmpeg-made audio', () => {
       expect(Math.abs(bandLevelDbfs(s, RATE, 950, 1050) - (GATED_RMS_DBFS + gainDb))).toBeLessThan(0.3);
       expect(bandLevelDbfs(s, RATE, 400, 480)).toBeLessThan(GATED_RMS_DBFS + gainDb - 40);
     }
+  });
+
+  it('finds the strongest frequency of a band within 0.5 %, beside a louder tone outside it', async () => {
+    const s = await renderTone({ seconds: 2, filter: `aeval=exprs=val(0)+0.05*sin(2*PI*437*t):c=same`, aac: true });
+    expect(Math.abs(peakFrequencyIn(s, RATE, 250, 700)! / 437 - 1)).toBeLessThan(0.005);
+    expect(peakFrequencyIn(s, RATE, 1500, 2500)).toBeNull();
   });
 
   it('finds no power away from an untouched tone and nearly all of it once the pitch moved', async () => {

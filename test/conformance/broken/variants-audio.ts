@@ -1,0 +1,89 @@
+// Broken variants for the audio checks (conformance/tests/audio, see variant-kit.ts): a pusher
+// that ignores setMICVolume or applies it on the wrong law, ignores enable-agc, reports
+// volume events that have nothing to do with what it captures, ignores or misapplies the reverb
+// and voice changer types.
+import { mapEvent, rewriteAttrs, without, type BrokenVariant, type Json } from './variant-kit.ts';
+
+/** A fixed pseudo-random sequence (the same every run) for the made-up volume events. */
+let fakeVolumeSeed = 1;
+function fakeVolume(): number {
+  fakeVolumeSeed = (fakeVolumeSeed * 48271) % 2147483647;
+  return fakeVolumeSeed % 101;
+}
+
+const REVERB_TYPES = [1, 2, 3, 4, 5, 6, 7];
+const VOICE_TYPES = [1, 2, 3, 4, 6, 7, 8, 9, 10, 11];
+/** Raised voices (1 child, 2 girl) swapped with lowered ones (3 uncle, 8 fat guy). */
+const SWAPPED_VOICES: Record<number, number> = { 1: 3, 2: 8, 3: 1, 7: 2, 8: 2 };
+
+/** Rewrites the args of one context method's calls. */
+function rewriteCall(name: string, fn: (args: Json) => Json): (req: Json) => Json {
+  return (req) => {
+    const params = req['params'] as Json | undefined;
+    if (req['method'] !== 'call' || params?.['name'] !== name) return req;
+    return { ...req, params: { ...params, args: fn((params['args'] as Json | undefined) ?? {}) } };
+  };
+}
+
+export const AUDIO_VARIANTS: BrokenVariant[] = [
+  {
+    name: 'mic-volume-ignored',
+    what: 'setMICVolume answers ok and changes nothing',
+    fakeCalls: ['setMICVolume'],
+    breaks: ['^context/setMICVolume/0\\.5$', '^context/setMICVolume/0\\.25$', '^context/setMICVolume/0\\.1$', '^events/audiovolumenotify/follows-level$'],
+  },
+  {
+    name: 'mic-volume-power-law',
+    what: 'setMICVolume takes the volume as a power ratio (amplitude √v): 0.5 is −3 dB instead of −6 dB',
+    request: rewriteCall('setMICVolume', (args) => ({ ...args, volume: typeof args['volume'] === 'number' ? Math.sqrt(args['volume']) : args['volume'] })),
+    breaks: ['^context/setMICVolume/0\\.5$', '^context/setMICVolume/0\\.25$', '^context/setMICVolume/0\\.1$'],
+  },
+  {
+    name: 'agc-ignored',
+    what: 'enable-agc is accepted and does nothing',
+    request: rewriteAttrs((attrs) => without(attrs, ['enable-agc'])),
+    breaks: ['^attributes/enable-agc/true$'],
+  },
+  {
+    name: 'volume-events-made-up',
+    what: 'audiovolumenotify at the right rate with made-up volumes, unrelated to the microphone',
+    outgoing: mapEvent('audiovolumenotify', (detail) => ({ ...detail, volume: fakeVolume() })),
+    breaks: ['^events/audiovolumenotify/follows-tone$', '^events/audiovolumenotify/follows-level$'],
+  },
+  {
+    name: 'reverb-ignored',
+    what: 'audio-reverb-type is accepted and does nothing',
+    request: rewriteAttrs((attrs) => without(attrs, ['audio-reverb-type'])),
+    breaks: [...REVERB_TYPES.map((t) => `^attributes/audio-reverb-type/${t}$`), '^attributes/audio-reverb-type/distinct$'],
+  },
+  {
+    name: 'reverb-always-on',
+    what: 'type 0 still adds the KTV reverb',
+    pusher: { encodeConfig: (c) => (c.reverbType === 0 ? { ...c, reverbType: 1 } : c) },
+    breaks: ['^attributes/audio-reverb-type/0$'],
+  },
+  {
+    name: 'reverb-one-for-all',
+    what: 'every reverb type is the same reverb (KTV)',
+    pusher: { encodeConfig: (c) => (c.reverbType > 0 ? { ...c, reverbType: 1 } : c) },
+    breaks: ['^attributes/audio-reverb-type/distinct$'],
+  },
+  {
+    name: 'voice-changer-ignored',
+    what: 'voice-changer-type is accepted and does nothing',
+    request: rewriteAttrs((attrs) => without(attrs, ['voice-changer-type'])),
+    breaks: VOICE_TYPES.map((t) => `^attributes/voice-changer-type/${t}$`),
+  },
+  {
+    name: 'voice-changer-always-on',
+    what: 'type 0 still lowers the voice (the uncle voice)',
+    pusher: { encodeConfig: (c) => (c.voiceChangerType === 0 ? { ...c, voiceChangerType: 3 } : c) },
+    breaks: ['^attributes/voice-changer-type/0$'],
+  },
+  {
+    name: 'voice-changer-swapped',
+    what: 'the raised voices come out lowered and the lowered ones raised',
+    pusher: { encodeConfig: (c) => ({ ...c, voiceChangerType: SWAPPED_VOICES[c.voiceChangerType] ?? c.voiceChangerType }) },
+    breaks: ['^attributes/voice-changer-type/(1|2|3|7|8)$'],
+  },
+];

@@ -23,6 +23,7 @@ import { resolveSources, type PusherRig } from './rig-sources.ts';
 import { StreamClock } from './stream-clock.ts';
 import { frameStallMs, watchFrames } from './source-watchdog.ts';
 import { interruptionStep } from './interruption.ts';
+import { sourceLimitReport } from './source-limits.ts';
 import { STATUS } from '../spec/codes.ts';
 import { ERROR } from '../spec/codes.ts';
 import { micVolumeProblem } from './audio-effects.ts';
@@ -490,6 +491,15 @@ export class LivePusher extends EventEmitter {
   private async doStart(): Promise<void> {
     this.checkCameraPermission('start');
     if (this.rig.permissions?.record === 'denied' && this.config.micEnabled) this.emitError(CODE.micDenied, 'scope.record denied; pushing without audio');
+    const limit = sourceLimitReport(
+      { width: this.config.width, height: this.config.height, sampleRate: this.config.audioSampleRate, usesCamera: this.config.cameraEnabled, usesMicrophone: this.config.micEnabled && this.rig.permissions?.record !== 'denied' },
+      this.rig.camera?.[this.position],
+      this.rig.microphone,
+    );
+    if (limit) {
+      this.report(limit);
+      throw new PusherCallError(`start:fail ${limit.message}`, limit.code);
+    }
     // Also reached from create/update (autopush), so it enters the push from whatever state it finds.
     this.pushMilestones = new Set(milestonesRaised(this.state, 'pushing'));
     this.state = 'pushing';

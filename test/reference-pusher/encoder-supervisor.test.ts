@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { statusCode } from '../../spec/index.ts';
 import { ENCODER_RESTART_LIMIT, RestartBudget, deathReport, followUpFailureReport, startFailureReport } from '../../reference-pusher/encoder-supervisor.ts';
+import { MicrophoneUnavailableError } from '../../adapters/microphone/devices.ts';
 
 /** A clock the test moves by hand. */
 function manualClock(start = 0) {
@@ -58,6 +59,11 @@ describe('supervisor reports', () => {
     expect(startFailureReport('camera', err)).toEqual({ code: -1301, message: `${statusCode(-1301).meaning}: ffmpeg exited with code 1` });
     expect(startFailureReport('still', err).code).toBe(-1302);
     expect(startFailureReport('black', err).code).toBe(-1302);
+  });
+
+  it('a microphone that cannot be opened is -1302 even while opening the camera', () => {
+    const mic = new MicrophoneUnavailableError('microphone playing x.wav cannot be opened: missing or busy');
+    expect(startFailureReport('camera', mic)).toEqual({ code: -1302, message: `${statusCode(-1302).meaning}: ${mic.message}` });
   });
 
   it('a failed follow-up is reported as 1104', () => {

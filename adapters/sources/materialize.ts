@@ -98,6 +98,28 @@ async function startPublisher(label: string, args: string[]): Promise<Supervised
   });
 }
 
+/** Where a materialized device that never opens points: a host under .invalid never resolves
+ *  (RFC 6761), so opening the stream fails at once, as opening a missing device does. */
+export const MISSING_SOURCE_URL = 'rtmp://lpb-missing-device.invalid/lpb-sources/missing';
+/** The file of a materialized device that never opens: a path that does not exist. */
+export const MISSING_SOURCE_FILE = '/nonexistent/lpb-missing-device.wav';
+
+/**
+ * A materialized source entry as a device that never opens (docs/driver-protocol.md "Device
+ * faults"): its `url` and `file` point where nothing can be opened, so a driver that opens what
+ * the rig gives meets the missing device without reading `fault`. Other faults (ends, stalls)
+ * keep the healthy stream: a driver applies those itself. Entries without url/file are returned
+ * as they are.
+ */
+export function withMaterializedFault<T extends { url?: string; file?: string; fault?: { kind: string } }>(entry: T): T {
+  if (entry.fault?.kind !== 'never-opens') return entry;
+  return {
+    ...entry,
+    ...(entry.url === undefined ? {} : { url: MISSING_SOURCE_URL }),
+    ...(entry.file === undefined ? {} : { file: MISSING_SOURCE_FILE }),
+  };
+}
+
 /**
  * Publishes every synthetic source of `rig` to `target` under `<prefix><tag>-<source>` and
  * resolves with the rig pointing at them. Non-synthetic sources are left as they are. A failed

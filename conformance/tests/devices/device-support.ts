@@ -8,18 +8,20 @@ import type { Packet } from '../../oracles/packets.ts';
 import { readFrameCounter, type RgbFrame } from '../../oracles/video.ts';
 import type { DeviceFault } from '../../../rig/device-fault.ts';
 import type { Rig } from '../../../rig/types.ts';
+import { withMaterializedFault } from '../../../adapters/sources/materialize.ts';
 import { STATUS } from '../../../spec/codes.ts';
 import { describeCode } from '../support/codes.ts';
 import { fail } from '../support/expect.ts';
 
-/** The check's rig with `fault` on the front camera. */
+/** The check's rig with `fault` on the front camera (a materialized source that never opens
+ *  points where nothing opens: adapters/sources/materialize.ts). */
 export function withCameraFault(ctx: CheckContext, fault: DeviceFault): Rig {
-  return { ...ctx.rig, camera: { ...ctx.rig.camera, front: { ...ctx.rig.camera.front, fault } } } as Rig;
+  return { ...ctx.rig, camera: { ...ctx.rig.camera, front: withMaterializedFault({ ...ctx.rig.camera.front, fault }) } } as Rig;
 }
 
-/** The check's rig with `fault` on the microphone. */
+/** The check's rig with `fault` on the microphone (as withCameraFault). */
 export function withMicrophoneFault(ctx: CheckContext, fault: DeviceFault): Rig {
-  return { ...ctx.rig, microphone: { ...ctx.rig.microphone, fault } } as Rig;
+  return { ...ctx.rig, microphone: withMaterializedFault({ ...ctx.rig.microphone, fault }) } as Rig;
 }
 
 /** Codes that may precede a device failure at start: the devices that did open before it. */

@@ -207,10 +207,12 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     const restoreStderr = redactWrites(process.stderr);
     try {
       // A lab rig is set up and must pass a golden push first (conformance/lab-run.ts); a broken rig runs no check.
-      const health = 'error' in rig ? undefined : await runOnLab(rig, `lpbench conformance --iut ${JSON.stringify(iutCommand)}`, log, errors, async (labRig) => {
+      const runChecks = async (labRig: string | undefined): Promise<void> => {
         if (labRig) process.env[ENV_RIG] = labRig;
         await runVitest(opts.grep, concurrency, errors, opts.shard);
-      });
+      };
+      // A rig that does not load still runs the checks: each is broken naming the bad key.
+      const health = 'error' in rig ? await runChecks(undefined) : await runOnLab(rig, `lpbench conformance --iut ${JSON.stringify(iutCommand)}`, log, errors, runChecks);
       if (health) rigHealth = health;
       if (health && !health.ok) errors.push(`broken rig: ${health.detail}; no check was run, nothing is blamed on the IUT`);
     } finally {

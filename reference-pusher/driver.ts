@@ -19,7 +19,7 @@ export const CAPABILITIES = {
     'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter', 'custom-effect', 'skin-whiteness', 'skin-smoothness',
     'enable-agc', 'enable-ans', 'audio-reverb-type', 'voice-changer-type',
   ],
-  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom', 'sendMessage',
+  methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom', 'sendMessage', 'applyFilter', 'clearFilters',
     'setMICVolume', 'playBGM', 'pauseBGM', 'resumeBGM', 'stopBGM', 'setBGMVolume'],
   events: ['statechange', 'netstatus', 'error', 'bgmstart', 'bgmprogress', 'bgmcomplete', 'audiovolumenotify'],
 } as const;
@@ -61,6 +61,8 @@ const CALLS: Record<(typeof CAPABILITIES.methods)[number], (p: LivePusher, args:
   setZoom: (p, a) => p.setZoom(a),
   getMaxZoom: (p) => p.getMaxZoom(),
   sendMessage: (p, a) => p.sendMessage(a),
+  applyFilter: (p, a) => p.applyFilter(a),
+  clearFilters: (p) => p.clearFilters(),
   setMICVolume: (p, a) => p.setMICVolume(a),
   playBGM: (p, a) => p.playBGM(a),
   pauseBGM: (p) => p.pauseBGM(),

@@ -32,6 +32,7 @@ import { MicLevelMeter } from './mic-level.ts';
 import { PushAdaptation, type AdaptationReport } from './push-adaptation.ts';
 import { MAX_ZOOM, checkZoom } from './video-effects.ts';
 import { addSeiMessage, checkMessage } from './sei-message.ts';
+import { checkLutArgs, writeCube } from './lut-filter.ts';
 
 export type { PusherState } from './pusher-state.ts';
 export { ENCODER_RESTART_LIMIT } from './encoder-supervisor.ts';
@@ -108,6 +109,9 @@ export class LivePusher extends EventEmitter {
   private zoomLevel: number | undefined;
   /** sendMessage's messages waiting for the next encoded frame (sei-message.ts), in order. */
   private readonly messages: Uint8Array[] = [];
+  /** applyFilter's lookup table (.cube in the work dir), '' after clearFilters; and how many were made. */
+  private lutFile = '';
+  private lutCount = 0;
   /** The gain setMICVolume applied; undefined: full volume (audio-effects.ts). */
   private micVolume: number | undefined;
   /** Background music (bgm.ts): its events are the pusher's bgmstart/bgmprogress/bgmcomplete. */
@@ -214,7 +218,8 @@ export class LivePusher extends EventEmitter {
     const zoomed = this.zoomLevel === undefined ? resolved : { ...resolved, zoom: this.zoomLevel };
     const config = this.micVolume === undefined ? zoomed : { ...zoomed, micVolume: this.micVolume };
     const adapted = this.adaptation.apply(config, this.attrs, this.explicit);
-    return this.hooks.encodeConfig ? this.hooks.encodeConfig(adapted) : adapted;
+    const filtered = { ...adapted, lut: this.lutFile };
+    return this.hooks.encodeConfig ? this.hooks.encodeConfig(filtered) : filtered;
   }
 
   /** A change of the adaptation: reported, then the encoder restarts at the adapted bitrate/size. */
@@ -411,6 +416,39 @@ export class LivePusher extends EventEmitter {
       this.messages.push(checked.bytes);
       return { errMsg: 'sendMessage:ok' };
     });
+  }
+
+  /** applyFilter({path, alpha, md5?}): a lookup-table image applied to the camera's picture
+   *  (lut-filter.ts), now when the camera is open, else at the next start. */
+  applyFilter(args: { path?: unknown; alpha?: unknown; md5?: unknown } = {}): Promise<Detail> {
+    return this.serial(async () => {
+      const checked = checkLutArgs(args);
+      if ('problem' in checked) throw new PusherCallError(`applyFilter:fail ${checked.problem}`);
+      try {
+        this.lutFile = await writeCube(this.workDir, checked, ++this.lutCount);
+      } catch (err) {
+        throw new PusherCallError(`applyFilter:fail ${firstLine(err)}`);
+      }
+      await this.applyConfigNow();
+      return { errMsg: 'applyFilter:ok' };
+    });
+  }
+
+  /** clearFilters(): back to the picture without applyFilter's table. */
+  clearFilters(): Promise<Detail> {
+    return this.serial(async () => {
+      this.lutFile = '';
+      await this.applyConfigNow();
+      return { errMsg: 'clearFilters:ok' };
+    });
+  }
+
+  /** Re-resolves the encode configuration and restarts the pipeline if it changed. */
+  private async applyConfigNow(): Promise<void> {
+    const next = this.resolve();
+    const changed = encoderChanged(this.config, next);
+    this.config = next;
+    if (changed && this.pipeline) await this.restartPipeline();
   }
 
   /** getMaxZoom(): {maxZoom} as a string (context-api.md getMaxZoom). */

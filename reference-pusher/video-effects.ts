@@ -4,7 +4,7 @@
 // eleven colour filters. Applied to the camera picture only (not to a waiting-image or black).
 // Spec: live-pusher.zh.md 通用属性 zoom (调整焦距), beauty (美颜 0-9), whiteness (美白 0-9),
 // beauty-style (smooth 光滑 / nature 自然), filter (色彩滤镜, eleven names), custom-effect with
-// skin-whiteness / skin-smoothness (0~1);
+// skin-whiteness / skin-smoothness (0~1), applyFilter's lookup table (lut-filter.ts);
 // context-api.md setZoom ({zoom} in [1, maxZoom], one decimal) / getMaxZoom.
 
 /** The spec's eleven filter names (live-pusher.zh.md filter). */
@@ -22,6 +22,8 @@ export interface VideoEffects {
   /** 0 (off) .. 9. */
   whiteness: number;
   filter: FilterName;
+  /** applyFilter's lookup table as a .cube file (lut-filter.ts); '' when none. */
+  lut: string;
 }
 
 /** The largest digital zoom: the crop keeps a quarter of the capture's width and height (a
@@ -93,7 +95,8 @@ function whitenessChain(level: number): string {
 
 /** Beauty, whiteness and the colour filter on the scaled picture; empty when all are off. */
 export function effectsChain(e: VideoEffects): string {
-  const parts = [beautyChain(e.beauty, e.beautyStyle), whitenessChain(e.whiteness), FILTER_CHAINS[e.filter]].filter((p) => p !== '');
+  const lut = e.lut ? `lut3d=file=${e.lut}:interp=trilinear` : '';
+  const parts = [beautyChain(e.beauty, e.beautyStyle), whitenessChain(e.whiteness), FILTER_CHAINS[e.filter], lut].filter((p) => p !== '');
   if (parts.length === 0) return '';
   return [...parts, TO_ENCODER_FORMAT].join(',');
 }
@@ -113,5 +116,6 @@ export function effectsFromAttributes(attrs: Record<string, unknown>): VideoEffe
     beautyStyle: attrs['beauty-style'] === 'nature' ? 'nature' : 'smooth',
     whiteness: Math.max(Number(attrs['whiteness'] ?? 0), customLevel(attrs, 'skin-whiteness')),
     filter: (attrs['filter'] as FilterName | undefined) ?? 'standard',
+    lut: '',
   };
 }

@@ -5,17 +5,23 @@
 // says it applied; a zoom above getMaxZoom is refused and leaves the picture as it was. At zoom
 // 1, skin-whiteness and skin-smoothness lift the grey patch and smooth the textured patch, and
 // turning custom-effect off is refused (it cannot change once set) with the effects kept.
+// Then applyFilter with a lookup image that swaps red and blue (made here, lookup-image.ts) and
+// clearFilters: the quadrant colours swap, then come back.
 // Spec: live-pusher.zh.md 通用属性 zoom (调整焦距), custom-effect (是否启动自定义特效，设定后不能更改),
 // skin-whiteness (自定义特效美白效果，取值 0~1), skin-smoothness (自定义特效磨皮效果); context-api.md setZoom ({zoom} in [1, maxZoom],
-// one decimal; the zoom actually applied), getMaxZoom ({maxZoom}, a string).
+// one decimal; the zoom actually applied), getMaxZoom ({maxZoom}, a string), applyFilter
+// ({path, alpha}) / clearFilters.
 import { check, type CheckContext } from '../../check.ts';
 import { readZoom, ZOOM_MAX_DISTANCE } from '../../oracles/zoom.ts';
-import { greyPatch, textureEnergy } from '../../oracles/video.ts';
 import type { RgbFrame } from '../../oracles/frame.ts';
 import { expectAtMost, expectTrue, fail } from '../support/expect.ts';
 import { attachFrame } from '../support/scenario.ts';
 import { RUNTIME_LIMIT_MS, baselineWindow, framesIn, runSteps, stepWindow, type RuntimeRun, type RuntimeStep, type StepOutcome } from '../support/runtime-steps.ts';
 import { sharedScenario } from '../support/shared.ts';
+import { join } from 'node:path';
+import { CAMERA_COLOURS, GREY, QUADRANTS, type Rgb } from '../../../adapters/camera/pattern.ts';
+import { greyPatch, quadrantColours, textureEnergy } from '../../oracles/video.ts';
+import { swapRedBlue, writeLookupPng } from './lookup-image.ts';
 
 const BASELINE_MS = 1500;
 /** Leaves about 1100 ms of settled frames a step (see effect-steps.ts). */
@@ -57,6 +63,8 @@ const STEPS: RuntimeStep[] = [
   { name: 'skin effects on', update: { 'skin-whiteness': SKIN_AMOUNT, 'skin-smoothness': SKIN_AMOUNT } },
   { name: 'custom-effect false', update: { 'custom-effect': false } },
   { name: 'skin effects off', update: { 'skin-whiteness': 0, 'skin-smoothness': 0 } },
+  { name: 'applyFilter', call: 'applyFilter', args: () => ({ path: lutPath, alpha: 1 }) },
+  { name: 'clearFilters', call: 'clearFilters' },
   { name: 'setZoom halfway', call: 'setZoom', args: (done) => ({ zoom: round1((1 + maxZoomOf(done)) / 2) }) },
   { name: 'setZoom max', call: 'setZoom', args: (done) => ({ zoom: maxZoomOf(done) }) },
   { name: 'setZoom above max', call: 'setZoom', args: (done) => ({ zoom: round1(maxZoomOf(done) + 1) }) },
@@ -73,8 +81,13 @@ function medianZoom(frames: RgbFrame[], searchMax: number): { zoom: number; dist
   return { zoom: mid.zoom, distance: mid.distance };
 }
 
+/** The LUT image applyFilter is given (made in the scenario's work folder). */
+let lutPath = '';
+
 const zoomScenario = sharedScenario(
   async (ctx: CheckContext): Promise<ZoomRun> => {
+    lutPath = join(ctx.workDir, 'swap-red-blue-lut.png');
+    await writeLookupPng(lutPath, swapRedBlue);
     const run = await runSteps(ctx, { zoom: true, 'custom-effect': true }, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS });
     return { run, maxZoom: maxZoomOf(run.steps) };
   },
@@ -233,5 +246,74 @@ check(
     if (off.refused === null) fail(`update {custom-effect: false} was accepted (${JSON.stringify(off.result)}); custom-effect cannot change after it is set`);
     expectTrue(`the refusal names custom-effect (errMsg: ${off.refused})`, off.refused.includes('custom-effect'));
     expectSkinEffects('after the refused custom-effect false', skinReading(z, 'setZoom 1'), skinReading(z, 'custom-effect false'));
+  },
+);
+
+/** A picture patch within this RGB distance of the colour expected. */
+const LUT_MAX_DISTANCE = 35;
+
+function rgbDistance(a: Rgb, b: Rgb): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+}
+
+/** The grey patch and the four quadrant samples (median over the step's frames) against the
+ *  pattern's colours passed through `map`. */
+function expectColours(z: ZoomRun, name: string, map: (c: Rgb) => Rgb): void {
+  const frames = framesIn(z.run, stepWindow(z.run, stepIndex(name)));
+  if (frames.length < MIN_FRAMES) fail(`"${name}": only ${frames.length} decoded frames in the judged stretch (need ${MIN_FRAMES})`);
+  const med = (xs: number[]) => median(xs);
+  const seen: Rgb[] = [
+    [0, 1, 2].map((c) => med(frames.map((f) => greyPatch(f).rgb[c]!))) as unknown as Rgb,
+    ...QUADRANTS.map((q) => [0, 1, 2].map((c) => med(frames.map((f) => quadrantColours(f)[q][c]!))) as unknown as Rgb),
+  ];
+  const want: Rgb[] = [GREY, ...QUADRANTS.map((q) => CAMERA_COLOURS.front[q])].map(map);
+  const names = ['grey patch', ...QUADRANTS.map((q) => `quadrant ${q}`)];
+  const fmt = (c: Rgb) => c.map(Math.round).join(',');
+  const summary = names.map((n, i) => `${n} ${fmt(seen[i]!)} (expected ${fmt(want[i]!)})`).join('; ');
+  seen.forEach((c, i) => expectAtMost(`"${name}": ${names[i]} distance from its expected colour (${summary})`, rgbDistance(c, want[i]!), LUT_MAX_DISTANCE));
+}
+
+const LUT_REQUIRES = { methods: ['applyFilter', 'clearFilters', 'setZoom', 'getMaxZoom'], rig: ['synthetic-camera', 'embedded-server'] } as const;
+
+check(
+  {
+    id: 'context/applyFilter/lut',
+    area: 'context',
+    feature: 'applyFilter',
+    story: 'a lookup image that swaps red and blue, alpha 1',
+    severity: 'normal',
+    spec: 'context-api.md applyFilter ({path, alpha, md5?}: custom effects)',
+    specRows: ['method:applyFilter'],
+    tolerance: `after applyFilter with a 512x512 lookup image (64 levels, 8x8 tiles) mapping (r,g,b) to (b,g,r), the grey patch and the four quadrant samples (median over the step's frames) are each within ${LUT_MAX_DISTANCE} RGB of the pattern's colours with red and blue swapped`,
+    requires: { methods: [...LUT_REQUIRES.methods], rig: [...LUT_REQUIRES.rig] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const z = await zoomScenario(ctx);
+    const s = z.run.steps[stepIndex('applyFilter')]!;
+    if (s.refused !== null) fail(`applyFilter was refused: ${s.refused}`);
+    await attachFrame(ctx, 'frame under applyFilter', framesIn(z.run, stepWindow(z.run, stepIndex('applyFilter')))[0]);
+    expectColours(z, 'applyFilter', swapRedBlue);
+  },
+);
+
+check(
+  {
+    id: 'context/clearFilters/restores',
+    area: 'context',
+    feature: 'clearFilters',
+    story: 'the picture comes back after applyFilter',
+    severity: 'normal',
+    spec: 'context-api.md applyFilter / clearFilters',
+    specRows: ['method:clearFilters'],
+    tolerance: `after clearFilters the grey patch and the four quadrant samples are each within ${LUT_MAX_DISTANCE} RGB of the pattern's own colours`,
+    requires: { methods: [...LUT_REQUIRES.methods], rig: [...LUT_REQUIRES.rig] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const z = await zoomScenario(ctx);
+    const s = z.run.steps[stepIndex('clearFilters')]!;
+    if (s.refused !== null) fail(`clearFilters was refused: ${s.refused}`);
+    expectColours(z, 'clearFilters', (c) => c);
   },
 );

@@ -1,8 +1,8 @@
 // Broken variants for the video checks (see variant-kit.ts): image processing accepted but not
 // applied, applied alike for different values, a tinted "standard", a zoom that is half done, a
 // setZoom that takes any value, a getMaxZoom that claims more than the camera does, a preview
-// mirror ignored, forced or leaking into the stream, a snapshot quality ignored, and sendMessage
-// faked or late. Each
+// mirror ignored, forced or leaking into the stream, a snapshot quality ignored, sendMessage faked or late,
+// and applyFilter / clearFilters answered without effect. Each
 // says OK on the driver protocol; only the decoded stream (or the range rule) gives it away.
 import type { Json, BrokenVariant } from './variant-kit.ts';
 import { MAX_ZOOM } from '../../../reference-pusher/video-effects.ts';
@@ -137,6 +137,18 @@ export const VIDEO_VARIANTS: BrokenVariant[] = [
       return [{ afterMs: LATE_MESSAGE_MS, request: { method: 'call', params } }];
     },
     breaks: ['^context/sendMessage/sei$'],
+  },
+  {
+    name: 'applyFilter-faked',
+    what: 'answers applyFilter OK and leaves the picture as it was',
+    fakeCalls: ['applyFilter'],
+    breaks: ['^context/applyFilter/lut$'],
+  },
+  {
+    name: 'clearFilters-faked',
+    what: 'answers clearFilters OK and keeps the lookup table applied',
+    fakeCalls: ['clearFilters'],
+    breaks: ['^context/clearFilters/restores$'],
   },
   {
     name: 'local-mirror-ignored',

@@ -1,9 +1,9 @@
 // The soak benchmark's judgements (bench/perf/soak-figures.ts) on inputs with known answers: a
 // whole reconnect sequence, each part of it missing, a pusher that gave up, a server that never
-// saw the re-publish; memory figures of a flat, a growing and a noisy series (slope exact on a
+// saw the re-publish, a give-up that is right because the server stayed away longer than the retries; memory figures of a flat, a growing and a noisy series (slope exact on a
 // straight line); `lpbench bench --minutes` refusing what is not a number of minutes.
 import { describe, expect, it } from 'vitest';
-import { judgeOutage, memoryFigures, slope } from '../../bench/perf/soak-figures.ts';
+import { expectationFor, judgeOutage, memoryFigures, slope } from '../../bench/perf/soak-figures.ts';
 import { STATUS } from '../../spec/codes.ts';
 import { run as runBench } from '../../bench/commands/bench.ts';
 
@@ -13,7 +13,7 @@ const WHOLE = [STATUS.SERVER_CLOSED, STATUS.RECONNECTING, STATUS.CONNECT_FAILED,
 describe('judgeOutage', () => {
   it('accepts the whole sequence and stops at the first 1002 after 1001', () => {
     const v = judgeOutage([...at([STATUS.PUSH_BEGIN], 0), ...at([...WHOLE, STATUS.BITRATE_CHANGED])], 1000, 10_000, true);
-    expect(v).toEqual({ complete: true, codes: WHOLE, problems: [] });
+    expect(v).toEqual({ complete: true, expected: 'reconnect', codes: WHOLE, problems: [] });
   });
 
   it.each([
@@ -31,6 +31,26 @@ describe('judgeOutage', () => {
     const gaveUp = judgeOutage(at([STATUS.SERVER_CLOSED, STATUS.RECONNECTING, STATUS.RECONNECT_EXHAUSTED]), 1000, 10_000, false);
     expect(gaveUp.problems).toEqual([`no ${STATUS.CONNECTED} after ${STATUS.RECONNECTING}`, `${STATUS.RECONNECT_EXHAUSTED}: the pusher gave up`, 'the server never saw the stream published again']);
     expect(judgeOutage(at(WHOLE), 1000, 10_000, false).problems).toEqual(['the server never saw the stream published again']);
+  });
+
+  const GAVE_UP = [STATUS.SERVER_CLOSED, STATUS.RECONNECTING, STATUS.CONNECT_FAILED, STATUS.RECONNECTING, STATUS.CONNECT_FAILED, STATUS.RECONNECTING, STATUS.CONNECT_FAILED, STATUS.RECONNECT_EXHAUSTED];
+
+  it('a server away longer than the retries: the failure, 1102 and -1307 are the whole sequence', () => {
+    expect(judgeOutage(at(GAVE_UP), 1000, 10_000, false, 'give-up')).toEqual({ complete: true, expected: 'give-up', codes: GAVE_UP, problems: [] });
+    expect(judgeOutage(at(WHOLE), 1000, 10_000, true, 'give-up').problems).toEqual([`no ${STATUS.RECONNECT_EXHAUSTED} though the server was away longer than the retries`]);
+    expect(judgeOutage(at([STATUS.SERVER_CLOSED, STATUS.RECONNECTING]), 1000, 10_000, false, 'give-up').complete).toBe(false);
+  });
+
+  it('near the edge of the retry window either whole sequence is complete, nothing less', () => {
+    expect(judgeOutage(at(GAVE_UP), 1000, 10_000, false, 'either').complete).toBe(true);
+    expect(judgeOutage(at(WHOLE), 1000, 10_000, true, 'either').complete).toBe(true);
+    expect(judgeOutage(at([STATUS.SERVER_CLOSED, STATUS.RECONNECTING, STATUS.CONNECTED]), 1000, 10_000, true, 'either').complete).toBe(false);
+  });
+
+  it('expects by downtime against the retry window', () => {
+    expect(expectationFor(5000, 9000, 1500)).toBe('reconnect');
+    expect(expectationFor(9000, 9000, 1500)).toBe('either');
+    expect(expectationFor(11_000, 9000, 1500)).toBe('give-up');
   });
 
   it('ignores codes outside the outage window', () => {

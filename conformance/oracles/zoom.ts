@@ -70,8 +70,8 @@ export function readZoom(frame: RgbFrame, opts: ZoomOptions): ZoomReading {
   const score = (zoom: number): number => {
     let sum = 0;
     let n = 0;
-    for (const [i, b] of grid.entries()) {
-      const src = zoomedSource(b, zoom);
+    for (let i = 0; i < grid.length; i++) {
+      const src = zoomedSource(grid[i]!, zoom);
       if (overlaps(src, PATTERN_GEOMETRY.counterGrid)) continue;
       sum += distance(seen[i]!, integralMean(img, src));
       n++;

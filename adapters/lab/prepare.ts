@@ -2,7 +2,9 @@
 // sharing"): the leases on its physical resources (adapters/lab/lease.ts), the pattern fed into
 // each v4l2loopback camera (adapters/v4l2/loopback-feed.ts), the PulseAudio virtual microphone
 // (adapters/microphone/pulse-virtual.ts), simulated serial gear on socat pairs for
-// `port: simulated` (adapters/serial/socat-pair.ts), and a HELLO to real serial gear. Returns the
+// `port: simulated` (adapters/serial/socat-pair.ts) whose relay really cuts what the lab feeds
+// (POWER microphone OFF removes the virtual microphone, POWER camera-front OFF stops that loopback
+// feed), and a HELLO to real serial gear. Returns the
 // rig as drivers must see it (simulated ports replaced by their pty paths). Whatever fails, what
 // was already set up is undone before the error is thrown.
 import type { Rig } from '../../rig/types.ts';
@@ -13,6 +15,8 @@ import { feedLoopback, LOOPBACK_CLOSE_GRACE_MS } from '../v4l2/loopback-feed.ts'
 import { startSimulatedGear } from '../serial/socat-pair.ts';
 import { hardwareBinding, SerialGear } from '../serial/serial-gear.ts';
 import { SERIAL_GEAR } from '../../rig/types.ts';
+import type { Channel } from '../serial/line-protocol.ts';
+import type { SupervisedProcess } from '../process/supervised.ts';
 
 export class LabSetupError extends Error {
   constructor(message: string) {
@@ -50,14 +54,24 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
     if (leases.resources.length > 0) notes.push(`leased ${leases.resources.join(', ')}`);
     for (const t of leases.takenOver) notes.push(`took over the stale lease of ${t.resource} (${t.reason})`);
 
+    // What a simulated relay's channels cut: the loopback feeds and the virtual microphone.
+    const switches = new Map<Channel, (on: boolean) => Promise<void>>();
     for (const position of ['front', 'back'] as const) {
       const cam = rig.camera[position];
       if (cam.kind !== 'v4l2loopback') continue;
-      const feed = await feedLoopback(cam.device, position);
-      undo.push(() => feed.close('SIGTERM', LOOPBACK_CLOSE_GRACE_MS));
       let died: Error | undefined;
-      feed.on('died', (err: Error) => (died ??= err));
+      let feed: SupervisedProcess | undefined;
+      const start = async (): Promise<void> => {
+        feed = await feedLoopback(cam.device, position);
+        feed.on('died', (err: Error) => (died ??= err));
+      };
+      await start();
+      undo.push(() => feed?.close('SIGTERM', LOOPBACK_CLOSE_GRACE_MS));
       failures.push(() => died);
+      switches.set(`camera-${position}`, async (on) => {
+        if (on && !feed?.running) await start();
+        if (!on) await feed?.close('SIGTERM', LOOPBACK_CLOSE_GRACE_MS);
+      });
       notes.push(`feeding the ${position} pattern into ${cam.device}`);
     }
 
@@ -67,6 +81,7 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
       const mic = await createVirtualMic(rig.microphone.sink);
       undo.push(() => mic.close());
       failures.push(() => mic.failure());
+      switches.set('microphone', (on) => mic.power(on));
       notes.push(`virtual microphone: null sink ${mic.sink} playing the tone, captured as ${mic.source}${mic.startedDaemon ? ' (PulseAudio daemon started by the bench)' : ''}`);
     }
 
@@ -74,7 +89,13 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
       const cfg = rig.serial?.[gear];
       if (!cfg) continue;
       if (cfg.port === SIMULATED_SERIAL_PORT) {
-        const sim = await startSimulatedGear(gear);
+        const sim = await startSimulatedGear(gear, {
+          onPower: async (channel, on) => {
+            const cut = switches.get(channel);
+            if (!cut) throw new Error(`${channel} is not a device this lab can cut (only v4l2loopback cameras and the pulse-virtual microphone)`);
+            await cut(on);
+          },
+        });
         undo.push(() => sim.close());
         out.serial![gear] = { ...cfg, port: sim.benchPort };
         notes.push(`simulated ${gear} on a socat pty pair at ${sim.benchPort}`);

@@ -3,7 +3,8 @@
 // the IUT captures the sink's monitor source `<sink>.monitor` as if it were a microphone, so the
 // audio oracles judge a real PulseAudio capture against a tone they know. Everything it starts
 // (a PulseAudio daemon when none runs, the null sink module, the tone feeder) is undone by
-// close(), on every path.
+// close(), on every path. power(false) unplugs it as a relay cutting a USB microphone would (the
+// sink and its monitor vanish, a capture of it fails), power(true) plugs it back with the tone.
 //
 // Capturing PulseAudio with ffmpeg needs its `pulse` input device. The npm ffmpeg
 // (@ffmpeg-installer) is a static build without libpulse, so it has none; Debian's ffmpeg has
@@ -76,6 +77,11 @@ export interface VirtualMic {
   startedDaemon: boolean;
   /** The feeder's death after start, if any. */
   failure(): Error | undefined;
+  /** Whether the microphone is "plugged in" (the sink exists and plays the tone). */
+  readonly powered: boolean;
+  /** Cuts (false) or restores (true) the microphone as a relay would cut its power: the sink and its
+   *  monitor source disappear, so a capture of it fails, and come back with the tone. */
+  power(on: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,25 +127,52 @@ export async function createVirtualMic(sink: string): Promise<VirtualMic> {
     if (existing.stdout.split('\n').some((l) => l.split('\t')[1] === sink)) {
       throw new VirtualMicError(`PulseAudio already has a sink named ${sink} (another run's virtual microphone?); pick another microphone.sink in the rig file or unload it: pactl unload-module module-null-sink`);
     }
-    const loaded = await pactl(nullSinkArgs(sink));
-    if (loaded.outcome !== 'exited' || loaded.code !== 0) throw new VirtualMicError(`pactl load-module module-null-sink failed: ${loaded.stderr.trim() || loaded.outcome}`);
-    const moduleIndex = loaded.stdout.trim();
-    undo.push(() => pactl(['unload-module', moduleIndex]));
-
-    const pacat = await SupervisedProcess.start({ name: `pacat (tone into ${sink})`, command: PACAT, args: pacatArgs(sink), stdoutMode: 'ignore' });
-    undo.push(() => pacat.close('SIGTERM', CLOSE_GRACE_MS));
-    const toneArgs = await syntheticMicrophone().inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
-    const tone = await SupervisedProcess.start({
-      name: `tone feeder (${DEFAULT_TONE.frequencyHz} Hz into ${sink})`,
-      command: ffmpegPath(),
-      args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...toneArgs, '-f', 's16le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
-      stdin: false,
-      startTimeoutMs: FEED_START_TIMEOUT_MS,
+    let unplug: (() => Promise<void>) | undefined;
+    const plug = async (): Promise<void> => {
+      const parts: (() => Promise<unknown>)[] = [];
+      unplug = async () => {
+        for (const step of parts.splice(0).reverse()) await step().catch(() => undefined);
+      };
+      const loaded = await pactl(nullSinkArgs(sink));
+      if (loaded.outcome !== 'exited' || loaded.code !== 0) throw new VirtualMicError(`pactl load-module module-null-sink failed: ${loaded.stderr.trim() || loaded.outcome}`);
+      const moduleIndex = loaded.stdout.trim();
+      parts.push(() => pactl(['unload-module', moduleIndex]));
+      const pacat = await SupervisedProcess.start({ name: `pacat (tone into ${sink})`, command: PACAT, args: pacatArgs(sink), stdoutMode: 'ignore' });
+      parts.push(() => pacat.close('SIGTERM', CLOSE_GRACE_MS));
+      const toneArgs = await syntheticMicrophone().inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
+      const tone = await SupervisedProcess.start({
+        name: `tone feeder (${DEFAULT_TONE.frequencyHz} Hz into ${sink})`,
+        command: ffmpegPath(),
+        args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...toneArgs, '-f', 's16le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
+        stdin: false,
+        startTimeoutMs: FEED_START_TIMEOUT_MS,
+      });
+      parts.push(() => tone.close('SIGTERM', CLOSE_GRACE_MS));
+      tone.stdout.pipe(pacat.stdin);
+      for (const p of [tone, pacat]) p.on('died', (err: Error) => (died ??= err));
+    };
+    undo.push(() => unplug?.() ?? Promise.resolve());
+    await plug().catch(async (err: unknown) => {
+      await unplug?.();
+      throw err;
     });
-    undo.push(() => tone.close('SIGTERM', CLOSE_GRACE_MS));
-    tone.stdout.pipe(pacat.stdin);
-    for (const p of [tone, pacat]) p.on('died', (err: Error) => (died ??= err));
-    return { sink, source: `${sink}.monitor`, startedDaemon, failure: () => died, close };
+    let powered = true;
+    return {
+      sink,
+      source: `${sink}.monitor`,
+      startedDaemon,
+      failure: () => died,
+      get powered() {
+        return powered;
+      },
+      async power(on: boolean) {
+        if (on === powered) return;
+        if (on) await plug();
+        else await unplug?.();
+        powered = on;
+      },
+      close,
+    };
   } catch (err) {
     await close();
     throw err;

@@ -25,7 +25,8 @@ export type Channel = (typeof CHANNELS)[number];
 export const MARK_MAX = 65_535;
 /** Longest line either side sends; a longer one is an error (ERR line-too-long). */
 export const MAX_LINE_BYTES = 128;
-export const ERROR_CODES = ['unknown-command', 'bad-argument', 'not-supported', 'line-too-long'] as const;
+/** switch-failed: the relay could not switch the channel (the reply's detail says why). */
+export const ERROR_CODES = ['unknown-command', 'bad-argument', 'not-supported', 'line-too-long', 'switch-failed'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type Request =

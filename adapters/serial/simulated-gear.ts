@@ -19,8 +19,9 @@ const US_PER_MS = 1000;
 
 export interface SimulatedGearOptions {
   gear: GearKind;
-  /** Called when the relay switches a channel (after the state changed, before the reply). */
-  onPower?: (channel: Channel, on: boolean) => void;
+  /** Called when the relay switches a channel; the reply waits for it (attach/respond), and its
+   *  failure is answered `ERR switch-failed`. */
+  onPower?: (channel: Channel, on: boolean) => void | Promise<void>;
   /** Called when the marker lights mark n. */
   onMark?: (n: number) => void;
   /** Device clock in µs (default: the host's monotonic clock). */
@@ -35,12 +36,30 @@ export class SimulatedGear {
     this.nowUs = opts.nowUs ?? (() => Math.round(performance.now() * US_PER_MS));
   }
 
-  /** The reply line (with "\n") to one request line. */
+  /** The reply line (with "\n") to one request line, without waiting for a switch to finish. */
   handle(line: string): string {
-    return formatReply(this.answer(line));
+    return formatReply(this.answer(line).reply);
   }
 
-  private answer(line: string): Reply {
+  /** The reply line to one request line once its switch (onPower) has finished. */
+  async respond(line: string): Promise<string> {
+    const { reply, effect } = this.answer(line);
+    if (!effect) return formatReply(reply);
+    try {
+      await effect;
+      return formatReply(reply);
+    } catch (err) {
+      return formatReply({ kind: 'error', code: 'switch-failed', detail: (err as Error).message });
+    }
+  }
+
+  private answer(line: string): { reply: Reply; effect?: Promise<void> } {
+    let effect: Promise<void> | undefined;
+    const reply = this.reply(line, (e) => (effect = e));
+    return { reply, ...(effect ? { effect } : {}) };
+  }
+
+  private reply(line: string, setEffect: (e: Promise<void>) => void): Reply {
     try {
       const r = parseRequest(line);
       switch (r.cmd) {
@@ -50,8 +69,8 @@ export class SimulatedGear {
           return { kind: 'pong' };
         case 'POWER':
           if (this.opts.gear !== 'relay') return { kind: 'error', code: 'not-supported', detail: `a ${this.opts.gear} has no relay` };
-          this.power.set(r.channel, r.on);
-          this.opts.onPower?.(r.channel, r.on);
+          // the channel's state changes once the switch has happened (a failed switch leaves it as it was)
+          setEffect(Promise.resolve(this.opts.onPower?.(r.channel, r.on)).then(() => void this.power.set(r.channel, r.on)));
           return { kind: 'power', channel: r.channel, on: r.on };
         case 'STATE':
           if (this.opts.gear !== 'relay') return { kind: 'error', code: 'not-supported', detail: `a ${this.opts.gear} has no relay` };
@@ -72,8 +91,11 @@ export class SimulatedGear {
   /** Answers every line arriving on `port`; returns a function that stops serving. */
   attach(port: Duplex): () => void {
     const lines = new LineSplitter();
+    let answered = Promise.resolve();
     const onData = (chunk: Buffer): void => {
-      for (const line of lines.push(chunk)) if (line.trim()) port.write(this.handle(line));
+      for (const line of lines.push(chunk)) {
+        if (line.trim()) answered = answered.then(async () => void port.write(await this.respond(line)));
+      }
     };
     port.on('data', onData);
     return () => port.off('data', onData);

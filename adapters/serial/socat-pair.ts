@@ -69,7 +69,7 @@ export interface SimulatedGearOnPty {
 /** A simulated relay or marker on one end of a fresh socat pair. */
 export async function startSimulatedGear(
   kind: GearKind,
-  opts: { onPower?: (channel: Channel, on: boolean) => void; onMark?: (n: number) => void; binding?: SerialBinding } = {},
+  opts: { onPower?: (channel: Channel, on: boolean) => void | Promise<void>; onMark?: (n: number) => void; binding?: SerialBinding } = {},
 ): Promise<SimulatedGearOnPty> {
   const pair = await startSocatPair();
   try {

@@ -11,6 +11,12 @@ import { acquireLeases, LEASE_DIR_ENV } from '../../../adapters/lab/lease.ts';
 import { validateRig } from '../../../rig/load.ts';
 import { findExecutable } from '../../../bench/doctor/find-executable.ts';
 import { hardwareBinding, SerialGear } from '../../../adapters/serial/serial-gear.ts';
+import { ffmpegPulseSupport, PACTL } from '../../../adapters/microphone/pulse-virtual.ts';
+import { runCommand } from '../../../adapters/process/run-to-completion.ts';
+
+/** Debian's ffmpeg, when it can capture PulseAudio (.ci/run installs it) and PulseAudio is installed. */
+const DEBIAN_FFMPEG = '/usr/bin/ffmpeg';
+const PULSE_FFMPEG = findExecutable(PACTL) && (await ffmpegPulseSupport(DEBIAN_FFMPEG).catch(() => ({ ok: false }))).ok ? DEBIAN_FFMPEG : undefined;
 
 let leaseDir: string;
 const saved = { leases: process.env[LEASE_DIR_ENV], ffmpeg: process.env.FFMPEG_PATH };
@@ -43,14 +49,44 @@ describe('prepareLab', () => {
       expect(readdirSync(leaseDir)).toEqual([]); // simulated gear is per run: nothing to lease
       // the port is free for checks to use during the run
       const g = await SerialGear.open(relayPort, await hardwareBinding());
-      await g.power('microphone', false);
-      await g.close();
+      try {
+        // this rig's microphone is synthetic: nothing the lab can cut, and the relay says so
+        await expect(g.power('microphone', false)).rejects.toThrow('ERR switch-failed microphone is not a device this lab can cut');
+        expect(await g.state('microphone')).toBe(true);
+      } finally {
+        await g.close();
+      }
     } finally {
       await lab.close();
     }
     expect(existsSync(relayPort)).toBe(false);
     expect(readdirSync(leaseDir)).toEqual([]);
   }, 30_000);
+
+  it.skipIf(!PULSE_FFMPEG || !findExecutable('socat'))('the simulated relay really cuts the virtual microphone and restores it', async () => {
+    process.env.FFMPEG_PATH = PULSE_FFMPEG!;
+    const sink = `lpb_prep_relay_${process.pid}`;
+    const rig = validateRig({ microphone: { kind: 'pulse-virtual', sink }, serial: { relay: { port: 'simulated' } } }, '/x/rig.yaml');
+    const lab = await prepareLab(rig, 'prepare test');
+    const sinks = async (): Promise<string> => (await runCommand(PACTL, ['list', 'short', 'sinks'])).stdout;
+    try {
+      const relay = await SerialGear.open(lab.rig.serial!.relay!.port, await hardwareBinding());
+      try {
+        expect(await sinks()).toContain(sink);
+        await relay.power('microphone', false);
+        expect(await sinks()).not.toContain(sink);
+        await relay.power('microphone', true);
+        expect(await sinks()).toContain(sink);
+        await expect(relay.power('camera-front', false)).rejects.toThrow('device says ERR switch-failed camera-front is not a device this lab can cut');
+      } finally {
+        await relay.close();
+      }
+      expect(lab.failure()).toBeUndefined();
+    } finally {
+      await lab.close();
+    }
+    expect(await sinks()).not.toContain(sink);
+  }, 40_000);
 
   it('refuses a virtual microphone the pusher\'s ffmpeg cannot capture, naming the ffmpeg to use', async () => {
     delete process.env.FFMPEG_PATH; // the npm ffmpeg: no pulse input

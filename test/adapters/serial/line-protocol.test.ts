@@ -78,15 +78,34 @@ describe('line protocol', () => {
 });
 
 describe('simulated gear', () => {
-  it('a relay switches channels, reports their state and calls onPower', () => {
+  it('a relay switches channels, reports their state and calls onPower', async () => {
     const calls: string[] = [];
-    const relay = new SimulatedGear({ gear: 'relay', onPower: (c, on) => calls.push(`${c}=${on}`) });
+    const relay = new SimulatedGear({ gear: 'relay', onPower: (c, on) => void calls.push(`${c}=${on}`) });
     expect(relay.handle('HELLO')).toBe('LPB relay 1 lpbench simulated relay\n');
-    expect(relay.handle('STATE camera-front')).toBe('STATE camera-front ON\n');
-    expect(relay.handle('POWER camera-front OFF')).toBe('OK POWER camera-front OFF\n');
-    expect(relay.handle('STATE camera-front')).toBe('STATE camera-front OFF\n');
+    expect(await relay.respond('STATE camera-front')).toBe('STATE camera-front ON\n');
+    expect(await relay.respond('POWER camera-front OFF')).toBe('OK POWER camera-front OFF\n');
+    expect(await relay.respond('STATE camera-front')).toBe('STATE camera-front OFF\n');
     expect(relay.handle('MARK 1')).toBe('ERR not-supported a relay has no marker\n');
     expect(calls).toEqual(['camera-front=false']);
+  });
+
+  it('respond() answers a switch once it is done, and a failed switch as ERR switch-failed', async () => {
+    const order: string[] = [];
+    const relay = new SimulatedGear({
+      gear: 'relay',
+      onPower: async (c, on) => {
+        if (c === 'camera-back') throw new Error('the feeder would not start');
+        await new Promise((r) => setTimeout(r, 20));
+        order.push(`switched ${c} ${on}`);
+      },
+    });
+    const reply = await relay.respond('POWER microphone OFF');
+    order.push('replied');
+    expect(reply).toBe('OK POWER microphone OFF\n');
+    expect(order).toEqual(['switched microphone false', 'replied']);
+    expect(await relay.respond('POWER camera-back OFF')).toBe('ERR switch-failed the feeder would not start\n');
+    expect(await relay.respond('STATE camera-back')).toBe('STATE camera-back ON\n'); // a failed switch leaves the channel as it was
+    expect(parseReply('ERR switch-failed the feeder would not start')).toEqual({ kind: 'error', code: 'switch-failed', detail: 'the feeder would not start' });
   });
 
   it('a marker lights marks at its own clock and refuses relay commands', () => {

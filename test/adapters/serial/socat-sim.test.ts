@@ -12,7 +12,7 @@ const socat = findExecutable('socat');
 describe.skipIf(!socat)('simulated gear on a socat pty pair (needs socat: apt-get install socat)', () => {
   it('relay and marker answer through real ptys; everything is closed afterwards', async () => {
     const switched: string[] = [];
-    const relay = await startSimulatedGear('relay', { onPower: (c, on) => switched.push(`${c} ${on ? 'on' : 'off'}`) });
+    const relay = await startSimulatedGear('relay', { onPower: (c, on) => void switched.push(`${c} ${on ? 'on' : 'off'}`) });
     let gear: SerialGear | undefined;
     try {
       gear = await SerialGear.open(relay.benchPort, await hardwareBinding());

@@ -126,3 +126,32 @@ export function peakFrequencyIn(samples: Float32Array, sampleRate: number, lowHz
   const denom = a - 2 * b + c;
   return (peak + (denom !== 0 ? (0.5 * (a - c)) / denom : 0)) * binHz;
 }
+
+/** Envelope block for gatedOnLevelDbfs (ms). */
+const ON_BLOCK_MS = 5;
+/** A block is "on" within this many dB of the loudest block (quieter sound in the gaps, such as
+ *  background music, stays out). */
+const ON_BELOW_PEAK_DB = 6;
+/** At least this much of the tone must be on to read its level (ms). */
+const MIN_ON_MS = 100;
+
+/**
+ * The level (dBFS RMS) of a gated tone while it is on, from any stretch holding some of it: the
+ * median level of the 5 ms blocks within 6 dB of the loudest (the median leaves out the
+ * edges and clicks). Needs no whole on/off period, unlike alignTone. Null when less than
+ * MIN_ON_MS is on or the stretch is silent.
+ */
+export function gatedOnLevelDbfs(samples: Float32Array, sampleRate: number): number | null {
+  const blockLen = Math.max(1, Math.round((sampleRate * ON_BLOCK_MS) / MS_PER_S));
+  const levels: number[] = [];
+  for (let b = 0; (b + 1) * blockLen <= samples.length; b++) {
+    let sum = 0;
+    for (let i = b * blockLen; i < (b + 1) * blockLen; i++) sum += samples[i]! * samples[i]!;
+    levels.push(toDbfs(Math.sqrt(sum / blockLen)));
+  }
+  const peak = Math.max(DBFS_FLOOR, ...levels);
+  if (peak <= DBFS_FLOOR) return null;
+  const on = levels.filter((l) => l >= peak - ON_BELOW_PEAK_DB).sort((a, b) => a - b);
+  if (on.length * ON_BLOCK_MS < MIN_ON_MS) return null;
+  return on[Math.floor(on.length / 2)]!;
+}

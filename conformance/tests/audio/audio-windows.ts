@@ -8,8 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
-import { alignTone, spectrumPng } from '../../oracles/audio.ts';
-import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
+import { spectrumPng } from '../../oracles/audio.ts';
+import { gatedOnLevelDbfs } from '../../oracles/spectrum.ts';
 import { fail } from '../support/expect.ts';
 import { AAC_FRAME_SAMPLES, packetsIn, type RuntimeRun } from '../support/runtime-steps.ts';
 
@@ -33,13 +33,13 @@ export function samplesIn(run: RuntimeRun, w: Window, what: string): { samples: 
   return { samples: audio.samples.subarray(from, to), sampleRate: audio.sampleRate, packets: indices.length };
 }
 
-/** The microphone tone's on-level (dBFS, RMS of the on-windows) in the window; fails when less
- *  than one on/off period of audio reached the server. */
+/** The microphone tone's on-level (dBFS RMS while on, spectrum.ts gatedOnLevelDbfs) in the
+ *  window; fails when too little of the tone reached the server. */
 export function toneOnLevel(run: RuntimeRun, w: Window, what: string): number {
   const { samples, sampleRate, packets } = samplesIn(run, w, what);
-  const aligned = alignTone(samples, sampleRate, DEFAULT_TONE);
-  if (!aligned) fail(`${what}: less than one ${DEFAULT_TONE.onMs + DEFAULT_TONE.offMs} ms period of the tone reached the server (${packets} audio packets, ${Math.round((samples.length / sampleRate) * 1000)} ms, in a stretch of ${Math.round(w.to - w.from)} ms)`);
-  return aligned.onRmsDbfs;
+  const level = gatedOnLevelDbfs(samples, sampleRate);
+  if (level === null) fail(`${what}: too little of the tone reached the server to read its level (${packets} audio packets, ${Math.round((samples.length / sampleRate) * 1000)} ms, in a stretch of ${Math.round(w.to - w.from)} ms)`);
+  return level;
 }
 
 /** Spectrograms of named stretches, rendered once per push and attached by each check that

@@ -20,7 +20,7 @@ import { sharedScenario } from '../support/shared.ts';
 import { attachSpectra, renderSpectra, samplesIn, toneOnLevel, type Spectra, type Window } from './audio-windows.ts';
 import { BGM_BAND_HZ, BGM_SECONDS, makeBgmMedia, secondOfFrequency } from './bgm-media.ts';
 
-const BASELINE_MS = 2000;
+const BASELINE_MS = 3000;
 /** 1.5 s to settle, then 1.5 s judged (more than one period of the microphone's tone). */
 const STEP_MS = 3000;
 const TIMEOUT_MS = 90_000;

@@ -12,7 +12,7 @@ import { sharedScenario } from '../support/shared.ts';
 import type { IutEvent } from '../../iut-client.ts';
 import { attachSpectra, renderSpectra, twoLevels, toneOnLevel, volumesIn, type Spectra, type Window } from './audio-windows.ts';
 
-const BASELINE_MS = 2500;
+const BASELINE_MS = 3000;
 /** 1.5 s to settle, then 1.5 s judged: more than one 1 s on/off period of the tone even when a
  *  restart on a loaded machine eats into the stretch. */
 const STEP_MS = 3000;

@@ -37,16 +37,30 @@ interface Reading {
   decay: DecayMeasure | null;
 }
 
-function read(run: RuntimeRun, w: Window, what: string): Reading {
-  const { samples, sampleRate, packets } = samplesIn(run, w, what);
-  const aligned = alignTone(samples, sampleRate, DEFAULT_TONE);
-  if (!aligned) fail(`${what}: less than one period of the tone reached the server (${packets} audio packets, ${Math.round((samples.length / sampleRate) * 1000)} ms, in a stretch of ${Math.round(w.to - w.from)} ms)`);
-  return { gapDb: aligned.gapRmsDbfs - aligned.onRmsDbfs, decay: decayInGaps(samples, sampleRate, DEFAULT_TONE) };
+/** A type's reading, or why its stretch cannot be read (that type's checks fail with it). */
+function read(run: RuntimeRun, w: Window, what: string): Reading | string {
+  const s = run.steps.find((x) => x.at <= w.from && w.from < x.at + STEP_MS);
+  if (s && s.refused !== null) return `step "${s.step.name}" was refused: ${s.refused}`;
+  try {
+    const { samples, sampleRate, packets } = samplesIn(run, w, what);
+    const aligned = alignTone(samples, sampleRate, DEFAULT_TONE);
+    if (!aligned) return `${what}: less than one period of the tone reached the server (${packets} audio packets, ${Math.round((samples.length / sampleRate) * 1000)} ms, in a stretch of ${Math.round(w.to - w.from)} ms)`;
+    return { gapDb: aligned.gapRmsDbfs - aligned.onRmsDbfs, decay: decayInGaps(samples, sampleRate, DEFAULT_TONE) };
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+/** The reading of a type, failing the check with the reason when there is none. */
+function reading(readings: Map<number, Reading | string>, t: number): Reading {
+  const r = readings.get(t)!;
+  if (typeof r === 'string') fail(r);
+  return r;
 }
 
 interface ReverbRun {
   run: RuntimeRun;
-  readings: Map<number, Reading>;
+  readings: Map<number, Reading | string>;
   spectra: Spectra;
 }
 
@@ -55,18 +69,14 @@ const stretchName = (t: number) => (t === 0 ? 'type 0 (baseline)' : `type ${t}`)
 const reverbScenario = sharedScenario(
   async (ctx: CheckContext): Promise<ReverbRun> => {
     const run = await runSteps(ctx, {}, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS, audio: true });
-    const readings = new Map<number, Reading>([[0, read(run, baselineWindow(run), 'type 0 (baseline)')]]);
-    for (const [i, t] of TYPES.entries()) {
-      const s = run.steps[i]!;
-      if (s.refused !== null) fail(`step "${s.step.name}" was refused: ${s.refused}`);
-      readings.set(t, read(run, stepWindow(run, i), `type ${t}`));
-    }
-    for (const [t, r] of readings) ctx.log(`type ${t}: gaps ${r.gapDb.toFixed(1)} dB from the tone, T60 ${r.decay ? r.decay.t60Ms.toFixed(0) : '-'} ms`);
+    const readings = new Map<number, Reading | string>([[0, read(run, baselineWindow(run), 'type 0 (baseline)')]]);
+    for (const [i, t] of TYPES.entries()) readings.set(t, read(run, stepWindow(run, i), `type ${t}`));
+    for (const [t, r] of readings) ctx.log(typeof r === 'string' ? `type ${t}: ${r}` : `type ${t}: gaps ${r.gapDb.toFixed(1)} dB from the tone, T60 ${r.decay ? r.decay.t60Ms.toFixed(0) : '-'} ms`);
     const spectra = await renderSpectra(ctx, run, [[stretchName(0), baselineWindow(run)], ...TYPES.map((t, i) => [stretchName(t), stepWindow(run, i)] as const)]);
     return { run, readings, spectra };
   },
   async (ctx, { readings }) => {
-    const table = [...readings].map(([t, r]) => ({ type: t, gapDb: Number(r.gapDb.toFixed(1)), t60Ms: r.decay ? Math.round(r.decay.t60Ms) : null }));
+    const table = [...readings].map(([t, r]) => (typeof r === 'string' ? { type: t, unreadable: r } : { type: t, gapDb: Number(r.gapDb.toFixed(1)), t60Ms: r.decay ? Math.round(r.decay.t60Ms) : null }));
     await ctx.attach('reverb readings', 'application/json', JSON.stringify(table, null, 2));
   },
 );
@@ -89,7 +99,7 @@ check(
   async (ctx) => {
     const { readings, spectra } = await reverbScenario(ctx);
     await attachSpectra(ctx, spectra, [stretchName(0)]);
-    expectAtMost('gap level relative to the tone with reverb off (dB)', readings.get(0)!.gapDb, DRY_MAX_GAP_DB, ' dB');
+    expectAtMost('gap level relative to the tone with reverb off (dB)', reading(readings, 0).gapDb, DRY_MAX_GAP_DB, ' dB');
   },
 );
 
@@ -110,8 +120,8 @@ for (const t of TYPES) {
     async (ctx) => {
       const { readings, spectra } = await reverbScenario(ctx);
       await attachSpectra(ctx, spectra, [stretchName(0), stretchName(t)]);
-      const dry = readings.get(0)!;
-      const r = readings.get(t)!;
+      const dry = reading(readings, 0);
+      const r = reading(readings, t);
       expectAtLeast(`rise of the gaps' level over type 0 (dB)`, r.gapDb - dry.gapDb, TAIL_MIN_RISE_DB, ' dB');
       if (!r.decay || !Number.isFinite(r.decay.t60Ms)) fail(`type ${t}: the sound in the gaps does not decay (no measurable T60): not a reverb tail`);
       ctx.log(`type ${t}: T60 ${r.decay.t60Ms.toFixed(0)} ms over ${r.decay.gaps} gaps`);
@@ -137,8 +147,8 @@ check(
     const same: string[] = [];
     for (const [i, a] of TYPES.entries()) {
       for (const b of TYPES.slice(i + 1)) {
-        const ra = readings.get(a)!;
-        const rb = readings.get(b)!;
+        const ra = reading(readings, a);
+        const rb = reading(readings, b);
         const ta = ra.decay?.t60Ms ?? Number.NaN;
         const tb = rb.decay?.t60Ms ?? Number.NaN;
         const ratio = Math.max(ta, tb) / Math.min(ta, tb);

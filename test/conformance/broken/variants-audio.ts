@@ -1,7 +1,9 @@
 // Broken variants for the audio checks (conformance/tests/audio, see variant-kit.ts): a pusher
 // that ignores setMICVolume or applies it on the wrong law, ignores enable-agc, reports
 // volume events that have nothing to do with what it captures, ignores or misapplies the reverb
-// and voice changer types.
+// and voice changer types, and background music that is not mixed, ignores its calls, restarts
+// on resume, fakes or drops its events, or gives no 10003 (or ends the push) on a bad URL.
+import { ERROR } from '../../../spec/codes.ts';
 import { mapEvent, rewriteAttrs, without, type BrokenVariant, type Json } from './variant-kit.ts';
 
 /** A fixed pseudo-random sequence (the same every run) for the made-up volume events. */
@@ -15,6 +17,17 @@ const REVERB_TYPES = [1, 2, 3, 4, 5, 6, 7];
 const VOICE_TYPES = [1, 2, 3, 4, 6, 7, 8, 9, 10, 11];
 /** Raised voices (1 child, 2 girl) swapped with lowered ones (3 uncle, 8 fat guy). */
 const SWAPPED_VOICES: Record<number, number> = { 1: 3, 2: 8, 3: 1, 7: 2, 8: 2 };
+
+/** The context method a request calls, or ''. */
+function callName(req: Json): string {
+  const params = req['params'] as Json | undefined;
+  return req['method'] === 'call' ? String(params?.['name'] ?? '') : '';
+}
+
+/** The args of the last playBGM, which the restarting variant plays again on resume. */
+let lastPlay: Json = {};
+/** When the fake-progress variant saw its first bgmprogress. */
+let firstProgressAt = 0;
 
 /** Rewrites the args of one context method's calls. */
 function rewriteCall(name: string, fn: (args: Json) => Json): (req: Json) => Json {
@@ -85,5 +98,69 @@ export const AUDIO_VARIANTS: BrokenVariant[] = [
     what: 'the raised voices come out lowered and the lowered ones raised',
     pusher: { encodeConfig: (c) => ({ ...c, voiceChangerType: SWAPPED_VOICES[c.voiceChangerType] ?? c.voiceChangerType }) },
     breaks: ['^attributes/voice-changer-type/(1|2|3|7|8)$'],
+  },
+  {
+    name: 'bgm-not-mixed',
+    what: 'playBGM answers ok and fires its events, but the music is mixed in at volume 0',
+    pusher: { ffmpegArgs: (args) => args.map((a) => a.replace(/volume=[0-9.]+,apad\[abgm\]/, 'volume=0,apad[abgm]')) },
+    breaks: ['^context/playBGM/mixed$', '^context/resumeBGM/where-paused$'],
+  },
+  {
+    name: 'bgm-volume-ignored',
+    what: 'setBGMVolume answers ok and changes nothing',
+    fakeCalls: ['setBGMVolume'],
+    breaks: ['^context/setBGMVolume/0\\.5$'],
+  },
+  {
+    name: 'bgm-pause-ignored',
+    what: 'pauseBGM answers ok and the music plays on',
+    fakeCalls: ['pauseBGM'],
+    breaks: ['^context/pauseBGM/silent$', '^events/bgmprogress/consistent$'],
+  },
+  {
+    name: 'bgm-stop-ignored',
+    what: 'stopBGM answers ok and the music plays on',
+    fakeCalls: ['stopBGM'],
+    breaks: ['^context/stopBGM/silent$'],
+  },
+  {
+    name: 'bgm-resume-restarts',
+    what: 'resumeBGM plays the music again from startTimeMs instead of where it paused',
+    request: (req) => {
+      if (callName(req) === 'playBGM') lastPlay = ((req['params'] as Json)['args'] as Json | undefined) ?? {};
+      if (callName(req) !== 'resumeBGM') return req;
+      return { ...req, params: { name: 'playBGM', args: lastPlay } };
+    },
+    breaks: ['^context/resumeBGM/where-paused$', '^events/bgmprogress/consistent$'],
+  },
+  {
+    name: 'bgm-progress-fake',
+    what: 'bgmprogress counts wall time from its first report, through pauses',
+    outgoing: mapEvent('bgmprogress', (detail) => {
+      firstProgressAt ||= Date.now();
+      return { ...detail, progress: 1000 + Date.now() - firstProgressAt };
+    }),
+    breaks: ['^events/bgmprogress/consistent$'],
+  },
+  {
+    name: 'bgm-events-missing',
+    what: 'no bgmstart and no bgmcomplete',
+    outgoing: (msg) => (msg['event'] === 'bgmstart' || msg['event'] === 'bgmcomplete' ? null : msg),
+    breaks: ['^events/bgmstart/on-play$', '^events/bgmcomplete/end-of-range$'],
+  },
+  {
+    name: 'bgm-no-10003',
+    what: 'a BGM that cannot be loaded fails the call but raises no error event',
+    outgoing: (msg) => {
+      const detail = msg['detail'] as Json | undefined;
+      return msg['event'] === 'error' && detail?.['errCode'] === ERROR.BGM_LOAD_FAILED ? null : msg;
+    },
+    breaks: ['^error-codes/10003/http-404$', '^error-codes/10003/not-audio$'],
+  },
+  {
+    name: 'bgm-load-failure-ends-push',
+    what: 'a BGM that cannot be loaded gives 10003 and stops the push',
+    later: (req) => (callName(req) === 'playBGM' && !String(((req['params'] as Json)['args'] as Json | undefined)?.['url'] ?? '').endsWith('bgm.wav') ? [{ afterMs: 100, request: { method: 'call', params: { name: 'stop', args: {} } } }] : []),
+    breaks: ['^error-codes/10003/http-404$'],
   },
 ];

@@ -5,7 +5,7 @@
 // 0.3 dB; T60 within 20 % for T60 ≤ 700 ms (longer tails overlap the next gap and read long,
 // by up to 40 % at 1.7 s, in order).
 import { describe, expect, it } from 'vitest';
-import { bandLevelDbfs, decayInGaps, peakFrequencyIn, powerAwayFrom } from '../../../conformance/oracles/spectrum.ts';
+import { bandLevelDbfs, decayInGaps, gatedOnLevelDbfs, peakFrequencyIn, powerAwayFrom } from '../../../conformance/oracles/spectrum.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { renderTone } from './media-fixtures.ts';
 
@@ -32,6 +32,16 @@ describe('spectrum oracles on ffmpeg-made audio', () => {
       expect(Math.abs(bandLevelDbfs(s, RATE, 950, 1050) - (GATED_RMS_DBFS + gainDb))).toBeLessThan(0.3);
       expect(bandLevelDbfs(s, RATE, 400, 480)).toBeLessThan(GATED_RMS_DBFS + gainDb - 40);
     }
+  });
+
+  it('reads the on-level of a gated tone within 0.2 dB from stretches shorter than its period', async () => {
+    const s = await renderTone({ seconds: 3, filter: 'volume=-7dB', aac: true });
+    const onRms = DEFAULT_TONE.levelDbfs - 3.01 - 7;
+    for (const [fromS, lenS] of [[0.2, 0.4], [0.65, 0.5], [1.1, 1.5]] as const) {
+      const part = s.subarray(Math.round(fromS * RATE), Math.round((fromS + lenS) * RATE));
+      expect(Math.abs(gatedOnLevelDbfs(part, RATE)! - onRms), `${fromS}+${lenS} s`).toBeLessThan(0.2);
+    }
+    expect(gatedOnLevelDbfs(new Float32Array(RATE), RATE)).toBeNull();
   });
 
   it('finds the strongest frequency of a band within 0.5 %, beside a louder tone outside it', async () => {

@@ -16,6 +16,15 @@ export const ENV_CHECKS_DIR = 'LPB_CHECKS_DIR';
 
 /** '1': no console reporter (the caller prints its own summary). */
 export const ENV_QUIET = 'LPB_QUIET';
+/** Check files run at once, each in its own worker (default DEFAULT_WORKERS). */
+export const ENV_WORKERS = 'LPB_WORKERS';
+/**
+ * Three workers by default: a check mostly waits on real time (a paced push, a retry slot), so
+ * on the two-core reference machine a full run keeps the CPU about half busy with three pushes
+ * at once, and finishes in two thirds of the time two workers take.
+ */
+export const DEFAULT_WORKERS = 3;
+export const MAX_WORKERS = 8;
 
 export const DEFAULT_IUT_COMMAND = `node ${join(REPO_ROOT, 'bin', 'lpbench.js')} driver`;
 /** The run output's default folder name (summary.json, evidence, ...); kept apart from the report code in reports/. */
@@ -30,6 +39,15 @@ export interface ConformanceEnv {
   outDir: string;
   checksDir: string;
   quiet: boolean;
+  workers: number;
+}
+
+/** LPB_WORKERS read and checked: an integer from 1 to MAX_WORKERS, or an error saying so. */
+export function workersFrom(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_WORKERS;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_WORKERS) throw new Error(`${ENV_WORKERS}=${JSON.stringify(value)} is not legal; expected an integer from 1 to ${MAX_WORKERS}`);
+  return n;
 }
 
 export function readConformanceEnv(env: NodeJS.ProcessEnv = process.env): ConformanceEnv {
@@ -39,5 +57,6 @@ export function readConformanceEnv(env: NodeJS.ProcessEnv = process.env): Confor
     outDir: resolve(env[ENV_OUT] || DEFAULT_OUT_DIR),
     checksDir: resolve(env[ENV_CHECKS_DIR] || DEFAULT_CHECKS_DIR),
     quiet: env[ENV_QUIET] === '1',
+    workers: workersFrom(env[ENV_WORKERS]),
   };
 }

@@ -19,7 +19,7 @@ import { computeCoverage, writeCoverage } from '../reports/coverage.ts';
 import { NOT_APPLICABLE_ROWS } from './not-applicable/index.ts';
 import { computeMatrix, readRuns, runFileName, RUNS_DIR, writeMatrix } from '../reports/matrix.ts';
 import { countTotals, currentCommit, groupSkips, ranCount, readSummary, UNKNOWN, writeSummary, type SkipGroup, type Summary } from '../reports/summary.ts';
-import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, DEFAULT_OUT_FOLDER, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, REPO_ROOT } from './env.ts';
+import { DEFAULT_CHECKS_DIR, DEFAULT_IUT_COMMAND, DEFAULT_OUT_FOLDER, ENV_CHECKS_DIR, ENV_IUT, ENV_OUT, ENV_QUIET, ENV_RIG, ENV_WORKERS, REPO_ROOT, workersFrom } from './env.ts';
 import { SUMMARY_FILE } from './reporter/summary-reporter.ts';
 import { runOnLab } from './lab-run.ts';
 import type { RigHealth } from './rig-health.ts';
@@ -166,6 +166,8 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   const checksDir = resolve(opts.checksDir ?? DEFAULT_CHECKS_DIR);
   const iutCommand = opts.iut ?? DEFAULT_IUT_COMMAND;
   const concurrency = checkConcurrency(opts.concurrency ?? 1);
+  // Checked here, before anything starts, so a bad value is a usage error rather than a broken run.
+  workersFrom(process.env[ENV_WORKERS]);
   const paths: ReportPaths = {
     outDir,
     summary: join(outDir, SUMMARY_FILE),

@@ -1,6 +1,6 @@
 // The conformance suite's vitest config, used by `lpbench conformance` (conformance/run.ts) and
 // usable alone: `npx vitest run -c conformance/vitest.config.ts`. Check files run in parallel on
-// two forked workers; the checks inside a file run one after another. Reporters: the default
+// forked workers (three, or LPB_WORKERS: conformance/env.ts); the checks inside a file run one after another. Reporters: the default
 // one (quiet; none with LPB_QUIET=1), allure-vitest writing <out>/allure-results with the check's verdict applied, and
 // the summary reporter writing <out>/summary.json. LPB_OUT / LPB_CHECKS_DIR choose the folders.
 import { join } from 'node:path';
@@ -11,7 +11,6 @@ import { allureVerdictListener } from './reporter/allure-verdict.ts';
 import SummaryReporter from './reporter/summary-reporter.ts';
 
 export const ALLURE_RESULTS_DIR = 'allure-results';
-const WORKERS = 2;
 const HOOK_TIMEOUT_MS = 60_000;
 const CHECK_TIMEOUT_MS = 60_000;
 
@@ -29,7 +28,7 @@ export default defineConfig({
     dir: env.checksDir,
     include: [join(env.checksDir, CHECK_FILE_GLOB)],
     pool: 'forks',
-    maxWorkers: WORKERS,
+    maxWorkers: env.workers,
     fileParallelism: true,
     sequence: { concurrent: false },
     testTimeout: CHECK_TIMEOUT_MS,

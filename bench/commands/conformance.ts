@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { relative } from 'node:path';
 import { loadRig } from '../../rig/load.ts';
 import { checkConcurrency, checkShard, MAX_CONCURRENCY, runConformance, type ConformanceResult } from '../../conformance/run.ts';
+import { ENV_WORKERS, workersFrom } from '../../conformance/env.ts';
 import { redactSecrets } from '../../protocol/redact-secrets.ts';
 
 export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>]
@@ -132,6 +133,12 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     process.stderr.write(`lpbench conformance: ${(err as Error).message}\n\n${USAGE}\n`);
+    return EXIT_USAGE;
+  }
+  try {
+    workersFrom(process.env[ENV_WORKERS]);
+  } catch (err) {
+    process.stderr.write(`lpbench conformance: ${(err as Error).message}\n`);
     return EXIT_USAGE;
   }
   if (args.rig !== undefined) {

@@ -4,13 +4,13 @@ import { AUDIO_VARIANTS } from './variants-audio.ts';
 import { CODES_VARIANTS } from './variants-codes.ts';
 import { CORE_VARIANTS } from './variants-core.ts';
 import { DEVICES_VARIANTS } from './variants-devices.ts';
+import { FAULTS_VARIANTS } from './variants-faults.ts';
 import { LIFECYCLE_VARIANTS } from './variants-lifecycle.ts';
 import { NETSTATUS_VARIANTS } from './variants-netstatus.ts';
 import { PICTURE_VARIANTS } from './variants-picture.ts';
 import { RATES_VARIANTS } from './variants-rates.ts';
 import { RUNTIME_VARIANTS } from './variants-runtime.ts';
 import { VIDEO_VARIANTS } from './variants-video.ts';
-import { FAULTS_VARIANTS } from './variants-faults.ts';
 
 export const AREA_VARIANTS: BrokenVariant[] = [
   ...AUDIO_VARIANTS,

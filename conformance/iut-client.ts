@@ -148,11 +148,6 @@ export function readHello(result: unknown): ValidHello {
   }
 }
 
-/** The hello result as IutHello (see readHello); throws IutBrokenError. */
-export function parseHello(result: unknown): IutHello {
-  return toIutHello(readHello(result).hello);
-}
-
 function toIutHello(hello: ValidHello['hello']): IutHello {
   return {
     name: hello.name,

@@ -62,8 +62,6 @@ export const AUDIO_QUALITY: Record<'high' | 'low', { sampleRate: number; bitrate
   low: { sampleRate: 16_000, bitrateKbps: 32 },
 };
 
-export const AUDIO_CHANNELS = 1;
-
 /** Image processing (zoom, beauty, whiteness, filter): see video-effects.ts. Microphone processing (MIC volume, AGC, ANS, reverb, voice changer): see audio-effects.ts. */
 export interface EncodeConfig extends VideoEffects, AudioEffects {
   width: number;

@@ -137,19 +137,6 @@ export interface NetstatusKeySpec {
 
 export type NetstatusInfo = Record<NetstatusKey, number>;
 
-/** Event detail payloads of the driver protocol, by event type. */
-export interface EventDetailMap {
-  statechange: { code: number; message?: string };
-  netstatus: { info: NetstatusInfo };
-  error: { errCode: number; errMsg: string };
-  bgmstart: Record<string, never>;
-  bgmprogress: { progress: number; duration: number };
-  bgmcomplete: Record<string, never>;
-  audiovolumenotify: { volume: number };
-  enterpictureinpicture: Record<string, never>;
-  leavepictureinpicture: Record<string, never>;
-}
-
 /** LivePusherContext method names; checked against the JSON when this module loads. */
 export const METHOD_NAMES = [
   'start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'switchCamera',

@@ -28,7 +28,6 @@ export const DEFAULT_CAPTURE_WIDTH = 720;
 export const DEFAULT_CAPTURE_HEIGHT = 1280;
 /** Smallest encoded size the counter is designed to stay readable at. */
 export const MIN_READABLE_WIDTH = 240;
-export const MIN_READABLE_HEIGHT = 320;
 
 /** Quadrant colours per camera: saturated, far apart in hue within a set, and the two sets
  *  disjoint so a switchCamera is visible under any mirror/rotation. */

@@ -35,13 +35,6 @@ export function expectReportedWithinRatio(what: string, reported: number, server
   }
 }
 
-/** As expectReportedWithinRatio, with an absolute tolerance: |reported - server| <= tolerance. */
-export function expectReportedWithin(what: string, reported: number, server: number, tolerance: number, unit = ''): void {
-  if (outside(reported, server, tolerance)) {
-    fail(`${what}: the IUT reported ${round(reported)}${unit}, the server measured ${round(server)}${unit}; allowed ± ${tolerance}${unit}`);
-  }
-}
-
 export function expectAtMost(what: string, measured: number, limit: number, unit = ''): void {
   if (!Number.isFinite(measured) || measured > limit) fail(`${what}: measured ${round(measured)}${unit}, expected at most ${round(limit)}${unit}`);
 }

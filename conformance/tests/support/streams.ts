@@ -1,7 +1,7 @@
 // Stream-level facts from an observation, failing as an assertion when a track or a figure is
 // missing (an IUT that pushes no video has failed the check, not broken the bench).
 import type { Observation } from '../../oracles/observe.ts';
-import { bitrateKbps, fps, gopSeconds, type MediaKind } from '../../oracles/packets.ts';
+import { bitrateKbps, gopSeconds, type MediaKind } from '../../oracles/packets.ts';
 import { readFrameCounter } from '../../oracles/video.ts';
 import { clockDrift, counterRate, liveFrom, wireKbps, wireWindows, type ClockDrift, type CounterRate, type WireWindow } from '../../oracles/wire-clock.ts';
 import { fail } from './expect.ts';
@@ -29,12 +29,6 @@ export function measuredKbps(o: Observation, kind: MediaKind): number {
   const k = bitrateKbps(o.packets, kind);
   if (k === null) fail(`too few ${kind} packets at the server to measure a bitrate`);
   return k;
-}
-
-export function measuredFps(o: Observation): number {
-  const f = fps(o.packets);
-  if (f === null) fail('too few video packets at the server to measure a frame rate');
-  return f;
 }
 
 export function measuredGop(o: Observation): number {

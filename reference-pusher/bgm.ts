@@ -77,7 +77,18 @@ type BgmState = 'idle' | 'playing' | 'paused';
  * and the media's length), 'complete' (bgmcomplete: the end of the range was reached).
  * Each method returns true when what the pipeline must mix changed.
  */
-export class BgmPlayer extends EventEmitter {
+export interface BgmProgress {
+  progress: number;
+  duration: number;
+}
+
+export interface BgmPlayerEvents {
+  start: [Record<string, never>];
+  progress: [BgmProgress];
+  complete: [Record<string, never>];
+}
+
+export class BgmPlayer extends EventEmitter<BgmPlayerEvents> {
   private state: BgmState = 'idle';
   private url = '';
   private durationMs = 0;

@@ -27,7 +27,7 @@ import { sourceLimitReport } from './source-limits.ts';
 import { STATUS } from '../spec/codes.ts';
 import { ERROR } from '../spec/codes.ts';
 import { micVolumeProblem } from './audio-effects.ts';
-import { BgmError, BgmPlayer, parseBgmVolume } from './bgm.ts';
+import { BgmError, BgmPlayer, parseBgmVolume, type BgmProgress } from './bgm.ts';
 import { MicLevelMeter } from './mic-level.ts';
 import { PushAdaptation, type AdaptationReport } from './push-adaptation.ts';
 import { MAX_ZOOM, checkZoom } from './video-effects.ts';
@@ -98,7 +98,19 @@ type Detail = Record<string, unknown>;
  * Events: 'statechange' {code, message}, 'netstatus' {info}, 'error' {errCode, errMsg}
  * (the component's bind* events; see spec/ events).
  */
-export class LivePusher extends EventEmitter {
+/** The events of a LivePusher: the component's events (live-pusher.zh.md bindstatechange,
+ *  bindnetstatus, binderror, bindbgmstart/progress/complete, bindaudiovolumenotify). */
+export interface LivePusherEvents {
+  statechange: [{ code: number; message: string }];
+  netstatus: [{ info: NetstatusInfo }];
+  error: [{ errCode: number; errMsg: string }];
+  bgmstart: [Record<string, never>];
+  bgmprogress: [BgmProgress];
+  bgmcomplete: [Record<string, never>];
+  audiovolumenotify: [{ volume: number }];
+}
+
+export class LivePusher extends EventEmitter<LivePusherEvents> {
   private attrs: Record<string, unknown> = { ...attributeDefaults() };
   private explicit = new Set<string>();
   private created = false;
@@ -146,9 +158,9 @@ export class LivePusher extends EventEmitter {
     this.hooks = opts.hooks ?? {};
     this.pictures = new PreviewStill(this.workDir);
     this.config = resolveEncodeConfig(this.attrs, this.explicit);
-    this.bgm.on('start', (d: Detail) => this.emit('bgmstart', d));
-    this.bgm.on('progress', (d: Detail) => this.emit('bgmprogress', d));
-    this.bgm.on('complete', (d: Detail) => this.emit('bgmcomplete', d));
+    this.bgm.on('start', (d) => this.emit('bgmstart', d));
+    this.bgm.on('progress', (d) => this.emit('bgmprogress', d));
+    this.bgm.on('complete', (d) => this.emit('bgmcomplete', d));
   }
 
   get currentState(): PusherState {

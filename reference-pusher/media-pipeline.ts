@@ -195,7 +195,18 @@ function pipelineName(options: PipelineOptions): string {
  * has opened, so a source that cannot be opened rejects started() with a ProcessStartError (a
  * failed start: -1301/-1302 for the pusher), never a 'died' (a death after start: 1104).
  */
-export class MediaPipeline extends EventEmitter {
+export interface MediaPipelineEvents {
+  started: [];
+  frame: [RawFrame];
+  'mic-level': [Buffer];
+  video: [EncodedVideo];
+  audio: [EncodedAudio];
+  metadata: [Uint8Array];
+  died: [ProcessDiedError];
+  error: [Error];
+}
+
+export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
   private latest: RawFrame | undefined;
   private closed = false;
   private producing = false;

@@ -5,14 +5,16 @@
 // (all 300x are retried; vendor defaults 3 retries, 3 s apart).
 import { EventEmitter } from 'node:events';
 import type { Amf0Value } from '../protocol/amf0.ts';
+import { STATUS as SPEC_STATUS } from '../spec/codes.ts';
 import { RtmpPublishSession, RtmpSessionError } from './rtmp-session.ts';
 import type { SenderSnapshot } from './netstatus.ts';
 
+/** The codes the publisher raises (live-pusher.zh.md 状态码). */
 export const STATUS = {
-  connected: 1001,
-  publishing: 1002,
-  reconnecting: 1102,
-  gaveUp: -1307,
+  connected: SPEC_STATUS.CONNECTED,
+  publishing: SPEC_STATUS.PUSH_BEGIN,
+  reconnecting: SPEC_STATUS.RECONNECTING,
+  gaveUp: SPEC_STATUS.RECONNECT_EXHAUSTED,
 } as const;
 
 export interface RetryPolicy {
@@ -40,7 +42,13 @@ const MAX_WAITING_MS = 1000;
 
 /** Events: 'status' (code: number, message?: string), 'gave-up' (RtmpSessionError),
  *  'send-delay' (ms: number). */
-export class StreamPublisher extends EventEmitter {
+export interface StreamPublisherEvents {
+  status: [code: number, message?: string];
+  'gave-up': [RtmpSessionError];
+  'send-delay': [ms: number];
+}
+
+export class StreamPublisher extends EventEmitter<StreamPublisherEvents> {
   private session: RtmpPublishSession | undefined;
   private connecting = false;
   private closed = false;

@@ -8,6 +8,7 @@
 import { EventEmitter } from 'node:events';
 import { lookup } from 'node:dns/promises';
 import { isIP, Socket } from 'node:net';
+import { STATUS } from '../spec/codes.ts';
 import type { Amf0Value } from '../protocol/amf0.ts';
 import { ProtocolError } from '../protocol/errors.ts';
 import { AcknowledgementTracker } from '../protocol/rtmp/acknowledgement.ts';
@@ -33,20 +34,22 @@ import type { RtmpMessage } from '../protocol/rtmp/message.ts';
 import { Amf0EcmaArray } from '../protocol/amf0.ts';
 import { KERNEL_QUEUE_CACHE_MS, KernelSendQueue } from './kernel-send-queue.ts';
 
+/** The RTMP failure codes of live-pusher.zh.md 状态码 (3001-3005). */
+export type RtmpFailureCode = typeof STATUS.DNS_FAILED | typeof STATUS.CONNECT_FAILED | typeof STATUS.HANDSHAKE_FAILED | typeof STATUS.SERVER_CLOSED | typeof STATUS.READ_WRITE_FAILED;
 export type RtmpFailureKind = 'dns' | 'connect' | 'handshake' | 'rejected' | 'closed' | 'io';
 
 /** Which status code each failure is (live-pusher.zh.md 状态码). */
-export const FAILURE_STATUS: Record<RtmpFailureKind, 3001 | 3002 | 3003 | 3004 | 3005> = {
-  dns: 3001,
-  connect: 3002,
-  handshake: 3003,
-  rejected: 3004,
-  closed: 3004,
-  io: 3005,
+export const FAILURE_STATUS: Record<RtmpFailureKind, RtmpFailureCode> = {
+  dns: STATUS.DNS_FAILED,
+  connect: STATUS.CONNECT_FAILED,
+  handshake: STATUS.HANDSHAKE_FAILED,
+  rejected: STATUS.SERVER_CLOSED,
+  closed: STATUS.SERVER_CLOSED,
+  io: STATUS.READ_WRITE_FAILED,
 };
 
 export class RtmpSessionError extends Error {
-  readonly statusCode: 3001 | 3002 | 3003 | 3004 | 3005;
+  readonly statusCode: RtmpFailureCode;
 
   constructor(
     readonly kind: RtmpFailureKind,
@@ -110,7 +113,13 @@ const TXN = { connect: 1, releaseStream: 2, fcPublish: 3, createStream: 4, publi
 type Pending = { resolve: (cmd: RtmpCommand) => void; reject: (err: RtmpSessionError) => void };
 
 /** Events: 'error' (RtmpSessionError, once; the session is closed after it), 'close', 'drain'. */
-export class RtmpPublishSession extends EventEmitter {
+export interface RtmpPublishSessionEvents {
+  error: [RtmpSessionError];
+  close: [];
+  drain: [];
+}
+
+export class RtmpPublishSession extends EventEmitter<RtmpPublishSessionEvents> {
   private readonly reader = new ChunkReader();
   private readonly writer: ChunkWriter;
   private readonly acks = new AcknowledgementTracker();

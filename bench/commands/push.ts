@@ -76,7 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     line(`statechange ${d.code} ${d.message ?? known}`);
   });
   pusher.on('error', (d: { errCode: number; errMsg: string }) => line(`error ${d.errCode} ${d.errMsg}`));
-  pusher.on('netstatus', (d: { info: Record<string, number> }) => {
+  pusher.on('netstatus', (d) => {
     const i = d.info;
     line(
       `netstatus video ${i['videoBitrate']} kbps ${i['videoFPS']} fps gop ${i['videoGOP']} s ${i['videoWidth']}x${i['videoHeight']}` +

@@ -1,6 +1,7 @@
 // `lpbench push <rtmp-url> [--attr name=value ...] [--rig <file>]`: a person's way to push with
 // the reference pusher, showing status codes and netstatus live until Ctrl-C, then a clean stop.
 import { LivePusher, PusherCallError } from '../../reference-pusher/live-pusher.ts';
+import { STATUS } from '../../spec/codes.ts';
 import { statusCode } from '../../spec/index.ts';
 import { attributeFromText } from '../../spec/validate.ts';
 import { loadRig } from '../../rig/load.ts';
@@ -93,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     })();
     return stopping;
   };
-  const gaveUp = new Promise<void>((resolve) => pusher.on('statechange', (d: { code: number }) => d.code === -1307 && resolve()));
+  const gaveUp = new Promise<void>((resolve) => pusher.on('statechange', (d: { code: number }) => d.code === STATUS.RECONNECT_EXHAUSTED && resolve()));
   const interrupted = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

@@ -7,6 +7,8 @@
 // Spec: live-pusher.zh.md 状态码 3003 (RTMP服务器握手失败), 3004 (RTMP服务器主动断开),
 // 3005 (RTMP 读/写失败), 1001/1002, 1102 (网络断连, 已启动自动重连); context-api.md "Status codes"
 // (all 300x are retried; vendor defaults 3 retries, 3 s apart).
+import { STATUS } from '../../../spec/codes.ts';
+import type { RtmpFailureCode } from '../../../reference-pusher/rtmp-session.ts';
 import { check, type CheckContext } from '../../check.ts';
 import { FaultServer, type ConnectionAttempt, type FaultScript } from '../../../adapters/server/fault-server.ts';
 import { expectEventually, expectTrue, expectWithin } from '../support/expect.ts';
@@ -30,7 +32,7 @@ const SETTLE_MS = 500;
 const MID_STREAM_AFTER_MS = 2500;
 
 interface FaultCase {
-  code: 3003 | 3004 | 3005;
+  code: RtmpFailureCode;
   story: string;
   script: FaultScript;
   row: string;
@@ -43,14 +45,14 @@ const CONNECT = { connected: true, published: false };
 const PUBLISH = { connected: true, published: true };
 
 const CASES: FaultCase[] = [
-  { code: 3003, story: 'server breaks the handshake (wrong version)', script: { kind: 'bad-handshake' }, row: 'RTMP服务器握手失败', reaches: HANDSHAKE },
-  { code: 3003, story: 'server closes during the handshake', script: { kind: 'close-in-handshake' }, row: 'RTMP服务器握手失败', reaches: HANDSHAKE },
-  { code: 3004, story: 'server rejects the connect (_error)', script: { kind: 'reject-connect' }, row: 'RTMP服务器主动断开', reaches: HANDSHAKE },
-  { code: 3004, story: 'server rejects the publish (onStatus error)', script: { kind: 'reject-publish' }, row: 'RTMP服务器主动断开', reaches: CONNECT },
-  { code: 3004, story: 'server answers the publish with _error', script: { kind: 'error-publish' }, row: 'RTMP服务器主动断开', reaches: CONNECT },
-  { code: 3004, story: 'server closes the connection at publish', script: { kind: 'close-on-publish' }, row: 'RTMP服务器主动断开', reaches: CONNECT },
-  { code: 3004, story: 'server closes the connection mid-stream', script: { kind: 'accept-then-close', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP服务器主动断开', reaches: PUBLISH },
-  { code: 3005, story: 'connection reset mid-stream', script: { kind: 'accept-then-reset', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP 读/写失败', reaches: PUBLISH },
+  { code: STATUS.HANDSHAKE_FAILED, story: 'server breaks the handshake (wrong version)', script: { kind: 'bad-handshake' }, row: 'RTMP服务器握手失败', reaches: HANDSHAKE },
+  { code: STATUS.HANDSHAKE_FAILED, story: 'server closes during the handshake', script: { kind: 'close-in-handshake' }, row: 'RTMP服务器握手失败', reaches: HANDSHAKE },
+  { code: STATUS.SERVER_CLOSED, story: 'server rejects the connect (_error)', script: { kind: 'reject-connect' }, row: 'RTMP服务器主动断开', reaches: HANDSHAKE },
+  { code: STATUS.SERVER_CLOSED, story: 'server rejects the publish (onStatus error)', script: { kind: 'reject-publish' }, row: 'RTMP服务器主动断开', reaches: CONNECT },
+  { code: STATUS.SERVER_CLOSED, story: 'server answers the publish with _error', script: { kind: 'error-publish' }, row: 'RTMP服务器主动断开', reaches: CONNECT },
+  { code: STATUS.SERVER_CLOSED, story: 'server closes the connection at publish', script: { kind: 'close-on-publish' }, row: 'RTMP服务器主动断开', reaches: CONNECT },
+  { code: STATUS.SERVER_CLOSED, story: 'server closes the connection mid-stream', script: { kind: 'accept-then-close', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP服务器主动断开', reaches: PUBLISH },
+  { code: STATUS.READ_WRITE_FAILED, story: 'connection reset mid-stream', script: { kind: 'accept-then-reset', afterMs: MID_STREAM_AFTER_MS }, row: 'RTMP 读/写失败', reaches: PUBLISH },
 ];
 
 function count(codes: number[], code: number): number {

@@ -4,6 +4,7 @@
 // defaults say, and -1307 comes once, after the last attempt failed, with no attempt after it.
 // Spec: live-pusher.zh.md 状态码 1102 (网络断连, 已启动自动重连), -1307 (网络断连，且经多次重连
 // 抢救无效，更多重试请自行重启推流); context-api.md "Status codes" (vendor defaults 3 retries, 3 s apart).
+import { STATUS } from '../../../spec/codes.ts';
 import { check, type CheckContext } from '../../check.ts';
 import { FaultServer, type ConnectionAttempt } from '../../../adapters/server/fault-server.ts';
 import type { IutEvent } from '../../iut-client.ts';
@@ -21,7 +22,7 @@ import {
 } from '../support/codes.ts';
 
 /** The failure every attempt meets: the RTMP connect is answered with _error. */
-const FAULT_CODE = 3004;
+const FAULT_CODE = STATUS.SERVER_CLOSED;
 /** Start-up plus the vendor's retries with room for slow ones; a pusher that never gives up is cut here. */
 const GIVE_UP_WAIT_MS = 45_000;
 /** After -1307 the server watches one more retry slot for an attempt that must not come. */

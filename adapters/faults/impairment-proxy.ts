@@ -28,6 +28,20 @@ import { validateToxic, type Toxic, type ToxicStream } from './toxics.ts';
 export type { Toxic, ToxicStream, ToxicType } from './toxics.ts';
 export type { TimelineStep, TimelineAction, TimelineRun, AppliedStep, Clock } from './timeline.ts';
 
+/** The push url with its host and port replaced by a hop in front of the server (a proxy, a
+ *  namespace relay); path, stream name and query are kept. A bad url is a RangeError naming it. */
+export function throughHop(rtmpUrl: string, host: string, port: number): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(rtmpUrl);
+  } catch {
+    throw new RangeError(`url: ${JSON.stringify(rtmpUrl)} is not a URL; expected e.g. rtmp://127.0.0.1:1935/live/name`);
+  }
+  if (!parsed.host) throw new RangeError(`url: ${JSON.stringify(rtmpUrl)} has no host`);
+  parsed.host = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return parsed.toString();
+}
+
 export interface ImpairmentProxyOptions {
   /** Address to listen on (default 127.0.0.1). */
   listenHost?: string;
@@ -149,15 +163,7 @@ class ProxyServer implements ImpairmentProxy {
   }
 
   url(rtmpUrl: string): string {
-    let parsed: URL;
-    try {
-      parsed = new URL(rtmpUrl);
-    } catch {
-      throw new RangeError(`url: ${JSON.stringify(rtmpUrl)} is not a URL; expected e.g. rtmp://127.0.0.1:1935/live/name`);
-    }
-    if (!parsed.host) throw new RangeError(`url: ${JSON.stringify(rtmpUrl)} has no host`);
-    parsed.host = `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.listenPort}`;
-    return parsed.toString();
+    return throughHop(rtmpUrl, this.host, this.listenPort);
   }
 
   setToxic(name: string, toxic: Toxic): void {

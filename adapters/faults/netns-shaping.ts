@@ -20,7 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { runCommand, type CommandResult } from '../process/run-to-completion.ts';
 import { SupervisedProcess } from '../process/supervised.ts';
-import { startImpairmentProxy, type ImpairmentProxy } from './impairment-proxy.ts';
+import { startImpairmentProxy, throughHop, type ImpairmentProxy } from './impairment-proxy.ts';
 import { MAX_KBPS, MIN_KBPS, bytesPerSecond, type ToxicStream } from './toxics.ts';
 
 export interface ShapingSupport {
@@ -192,16 +192,7 @@ export async function startShapedLink(options: ShapedLinkOptions): Promise<Shape
       host: a.ns,
       port,
       proxy: rootRelay,
-      url(rtmpUrl: string): string {
-        let parsed: URL;
-        try {
-          parsed = new URL(rtmpUrl);
-        } catch {
-          throw new RangeError(`url: ${JSON.stringify(rtmpUrl)} is not a URL; expected e.g. rtmp://127.0.0.1:1935/live/name`);
-        }
-        parsed.host = `${a.ns}:${port}`;
-        return parsed.toString();
-      },
+      url: (rtmpUrl: string): string => throughHop(rtmpUrl, a.ns, port),
       setRate,
       rates: () => ({ ...rates }),
       async close(): Promise<void> {

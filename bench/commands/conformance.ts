@@ -9,7 +9,7 @@ import { checkConcurrency, checkShard, MAX_CONCURRENCY, runConformance, type Con
 import { ENV_WORKERS, workersFrom } from '../../conformance/env.ts';
 import { redactSecrets } from '../../protocol/redact-secrets.ts';
 
-export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>]
+export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>] [--file <path>]...
 
   --iut "<command>"   the IUT driver command (default: the reference pusher, lpbench driver)
   --rig <file>        rig file (default: rig/default.yaml)
@@ -18,6 +18,7 @@ export const USAGE = `usage: lpbench conformance [--iut "<command>"] [--rig <fil
   --no-html           skip the Allure HTML report
   --concurrency <n>   checks run at once inside each check file (1 to 8; default 1)
   --shard <i>/<n>     run only the i-th of n shards of the check files (vitest --shard; merge with lpbench report --merge)
+  --file <path>       load only check files whose path contains this (repeatable); --grep still picks the checks
 
 exit codes: 0 all checks that ran passed, 1 some failed or broke, 2 bad usage,
             3 no check ran (none matched --grep, or every check was skipped)`;
@@ -37,6 +38,7 @@ interface Parsed {
   html: boolean;
   concurrency?: number;
   shard?: string;
+  files?: string[];
 }
 
 function parse(argv: string[]): Parsed {
@@ -50,6 +52,7 @@ function parse(argv: string[]): Parsed {
       'no-html': { type: 'boolean', default: false },
       concurrency: { type: 'string' },
       shard: { type: 'string' },
+      file: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -74,7 +77,17 @@ function parse(argv: string[]): Parsed {
     concurrency = checkConcurrency(Number(text), '--concurrency');
   }
   if (values.shard !== undefined) checkShard(values.shard);
-  return { iut: values.iut, rig: values.rig, grep: values.grep, out: values.out, html: !values['no-html'], ...(concurrency ? { concurrency } : {}), ...(values.shard ? { shard: values.shard } : {}) };
+  for (const f of values.file ?? []) if (f.trim() === '') throw new Error('--file needs a value');
+  return {
+    iut: values.iut,
+    rig: values.rig,
+    grep: values.grep,
+    out: values.out,
+    html: !values['no-html'],
+    ...(concurrency ? { concurrency } : {}),
+    ...(values.shard ? { shard: values.shard } : {}),
+    ...(values.file?.length ? { files: values.file } : {}),
+  };
 }
 
 class HelpRequested extends Error {}
@@ -157,6 +170,7 @@ export async function run(argv: string[]): Promise<number> {
     html: args.html,
     ...(args.concurrency ? { concurrency: args.concurrency } : {}),
     ...(args.shard ? { shard: args.shard } : {}),
+    ...(args.files ? { files: args.files } : {}),
     log: (line) => process.stdout.write(`${redactSecrets(line)}\n`),
   });
   process.stdout.write(redactSecrets(report(result)));

@@ -63,13 +63,25 @@ function limiter(n: number): <T>(fn: () => Promise<T>) => Promise<T> {
 const slot = limiter(VARIANT_PARALLEL);
 
 /** Runs `lpbench conformance` for one variant in its own process; its summary.json. */
+/**
+ * The check files holding the checks a pattern targets, from the reference run's summary: a
+ * variant run loads only those (loading all ~30 files costs more than most targeted checks
+ * take). [] when the reference run has none of them (then every file is loaded).
+ */
+function filesOf(pattern: RegExp): string[] {
+  return [...new Set((reference?.tests ?? []).filter((t) => pattern.test(t.id)).map((t) => t.file))];
+}
+
 async function runVariant(name: string, pattern: RegExp): Promise<Summary> {
   const outDir = join(outRoot, name);
   const iut = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(BROKEN_DRIVER)} ${name}`;
   const proc = await SupervisedProcess.start({
     name: `lpbench conformance (variant ${name})`,
     command: process.execPath,
-    args: [LPBENCH, 'conformance', '--iut', iut, '--grep', pattern.source, '--out', outDir, '--no-html', '--concurrency', String(VARIANT_CONCURRENCY)],
+    args: [
+      LPBENCH, 'conformance', '--iut', iut, '--grep', pattern.source, '--out', outDir, '--no-html', '--concurrency', String(VARIANT_CONCURRENCY),
+      ...filesOf(pattern).flatMap((f) => ['--file', f]),
+    ],
     cwd: REPO_ROOT,
     stdin: false,
     stdoutMode: 'lines',

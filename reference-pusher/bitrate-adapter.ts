@@ -35,11 +35,12 @@ export interface AdapterTuning {
   busyRepeatMs: number;
 }
 
-/** The reference's tuning: reacts within 1 s of sustained congestion (2 samples 500 ms apart), so
- *  with the encoder restart the new bitrate is on the wire within 2 s of congestion. */
+/** The reference's tuning: reacts on the first sample (every 500 ms) whose queue holds 250 ms of
+ *  sending time and did not shrink, so with the encoder restart the new bitrate is on the wire
+ *  within 2 s of congestion even when a loaded machine delays the samples. */
 export const DEFAULT_TUNING: AdapterTuning = {
-  congestedQueueMs: 400,
-  congestedSamples: 2,
+  congestedQueueMs: 250,
+  congestedSamples: 1,
   clearQueueMs: 100,
   holdAfterChangeMs: 2500,
   clearBeforeUpMs: 2000,

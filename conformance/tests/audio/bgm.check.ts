@@ -271,7 +271,7 @@ check(
     severity: 'normal',
     spec: 'live-pusher.zh.md 事件 bindbgmprogress (detail = {progress, duration})',
     specRows: ['event:bgmprogress'],
-    tolerance: `numeric progress and duration; duration the music's ${BGM_SECONDS} s (in ms or in s, the spec gives no unit: the progress is read in the same unit); at least ${MIN_PROGRESS_EVENTS} events while it plays; progress starts at startTimeMs (± ${EVENT_WITHIN_MS} ms), grows at the wall clock's rate (± ${PROGRESS_RATE_TOLERANCE * 100} %), never goes back, and does not move while paused (± 300 ms)`,
+    tolerance: `numeric progress and duration; duration the music's ${BGM_SECONDS} s (in ms or in s, the spec gives no unit: the progress is read in the same unit); at least ${MIN_PROGRESS_EVENTS} events while it plays; progress starts at startTimeMs (± ${EVENT_WITHIN_MS} ms), grows at the wall clock's rate (± ${PROGRESS_RATE_TOLERANCE * 100} %), never goes back, does not move while paused (± 300 ms), and after resume goes on from where it stood at pause (± ${EVENT_WITHIN_MS} ms)`,
     requires: { events: ['bgmprogress'], methods: BGM_METHODS, rig: [...RIG] },
     timeoutMs: TIMEOUT_MS,
   },
@@ -302,6 +302,11 @@ check(
     }
     const paused = ms.filter((r) => r.at >= at(STEP.pause) + EVENT_WITHIN_MS && r.at < at(STEP.resume));
     if (paused.length > 1) expectAtMost('progress moved while paused (ms)', paused[paused.length - 1]!.progressMs - paused[0]!.progressMs, 300, ' ms');
+    // The pause does not count: after resume, progress goes on from where it stood at pause.
+    const resumed = ms.find((r) => r.at >= at(STEP.resume) + EVENT_WITHIN_MS);
+    if (!resumed) fail('no bgmprogress event after resumeBGM');
+    const atPause = pn.progressMs + (at(STEP.pause) - pn.at);
+    expectWithin('progress after resumeBGM (ms) against where it stood at pauseBGM plus the time since resume', resumed.progressMs, atPause + (resumed.at - at(STEP.resume)), EVENT_WITHIN_MS, ' ms');
   },
 );
 

@@ -37,7 +37,7 @@ check(
     story: '1003 1007 1008 1001 1002',
     severity: 'critical',
     spec: 'live-pusher.zh.md 状态码 1001/1002/1003/1007/1008; context-api.md (1003 camera, 1007 first frame, 1008 encoder, 1001 connected, 1002 pushing)',
-    specRows: START_ORDER.map(statusKey),
+    specRows: [...START_ORDER.map(statusKey), 'method:start'],
     tolerance: 'every code of a clean start is one of these, each exactly once, in this order (no other code); 1002 no later than 5 s after the server saw the publish',
     requires: { methods: ['start'], events: ['statechange'] },
   },

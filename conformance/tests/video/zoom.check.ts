@@ -131,7 +131,7 @@ check(
     story: 'zoom true enlarges the picture',
     severity: 'normal',
     spec: 'live-pusher.zh.md 通用属性 zoom (调整焦距, boolean)',
-    specRows: ['attribute:zoom'],
+    specRows: ['attribute:zoom=true'],
     tolerance: `created with zoom true, the pattern is enlarged about the centre by at least ${ATTRIBUTE_MIN_ZOOM}x (median over up to ${MAX_ZOOM_FRAMES} frames of the stretch before the first call); the spec gives no factor`,
     requires: { attributes: ['zoom'], rig: ['synthetic-camera', 'embedded-server'] },
     timeoutMs: TIMEOUT_MS,

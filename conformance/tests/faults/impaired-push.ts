@@ -8,6 +8,7 @@
 // Spec: live-pusher.zh.md 状态码 (1006, 1101, 1102, -1307, 3002-3005), 网络状态数据（info）.
 import { readFileSync } from 'node:fs';
 import { startImpairmentProxy, type ImpairmentProxy, type TimelineRun, type TimelineStep } from '../../../adapters/faults/impairment-proxy.ts';
+import { lineChartSvg } from '../../../reports/svg-chart.ts';
 import type { CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
 import { observeStream, type Observation } from '../../oracles/observe.ts';
@@ -197,18 +198,51 @@ export function median(values: readonly number[]): number | null {
  * what reached the server (all streams), the video bitrate the encoder produced (packets that
  * arrived in the row), the cap the proxy was set to (from `capAt`), and the codes received.
  */
-export function bitrateCsv(p: ImpairedPush, capAt: (wall: number) => string): string {
+interface BitrateRow {
+  tS: number;
+  arrivedKbps: number;
+  encodedKbps: number | null;
+  proxy: string;
+  codes: number[];
+}
+
+/** The bitrate at the reader per CHART_STEP_MS from the timeline's start, with the proxy's state and the codes of each step. */
+function bitrateRows(p: ImpairedPush, capAt: (wall: number) => string): BitrateRow[] {
   const start = p.run.startedAtWall;
   const end = Math.max(start, ...p.observation.packets.map((x) => x.arrivedAtMs ?? start));
   const codes = codesWithTimes(p.events);
-  const rows = ['t_s,arrived_kbps,encoded_video_kbps,proxy,codes'];
+  const rows: BitrateRow[] = [];
   for (let t = start; t < end; t += CHART_STEP_MS) {
     const video = arrivedBetween(p.observation.packets, 'video', t, t + CHART_STEP_MS);
-    const enc = encodedKbps(video);
-    const here = codes.filter((c) => c.at >= t && c.at < t + CHART_STEP_MS).map((c) => c.code);
-    rows.push([((t - start) / 1000).toFixed(1), arrivedKbps(p.observation.packets, t, t + CHART_STEP_MS).toFixed(0), enc === null ? '' : enc.toFixed(0), capAt(t), here.join(' ')].join(','));
+    rows.push({
+      tS: (t - start) / 1000,
+      arrivedKbps: arrivedKbps(p.observation.packets, t, t + CHART_STEP_MS),
+      encodedKbps: encodedKbps(video),
+      proxy: capAt(t),
+      codes: codes.filter((c) => c.at >= t && c.at < t + CHART_STEP_MS).map((c) => c.code),
+    });
   }
-  return rows.join('\n') + '\n';
+  return rows;
+}
+
+export function bitrateCsv(p: ImpairedPush, capAt: (wall: number) => string): string {
+  const rows = bitrateRows(p, capAt).map((r) => [r.tS.toFixed(1), r.arrivedKbps.toFixed(0), r.encodedKbps === null ? '' : r.encodedKbps.toFixed(0), r.proxy, r.codes.join(' ')].join(','));
+  return ['t_s,arrived_kbps,encoded_video_kbps,proxy,codes', ...rows].join('\n') + '\n';
+}
+
+/** The same rows as a chart: bytes arriving and the encoded video bitrate, each status code marked at its step. */
+export function bitrateChart(p: ImpairedPush, capAt: (wall: number) => string): string {
+  const rows = bitrateRows(p, capAt);
+  return lineChartSvg({
+    title: 'bitrate at the reader over the impairment timeline',
+    xLabel: 's from the timeline start',
+    yLabel: 'kbps',
+    series: [
+      { name: 'arrived (all)', points: rows.map((r) => [r.tS, r.arrivedKbps] as const) },
+      { name: 'encoded video', points: rows.map((r) => [r.tS, r.encodedKbps ?? Number.NaN] as const) },
+    ],
+    marks: rows.flatMap((r) => r.codes.map((code) => ({ x: r.tS, label: String(code) }))),
+  });
 }
 
 /** Attaches the event log (times relative to the timeline's start), the proxy's history and the chart. */
@@ -229,4 +263,5 @@ export async function attachImpairedEvidence(ctx: CheckContext, p: ImpairedPush,
     JSON.stringify({ applied: p.run.applied.map((a) => ({ step: a.index, plannedMs: a.plannedMs, appliedMs: a.appliedMs, apply: a.apply })), history: p.proxyHistory.map((h) => ({ ...h, at: rel(h.at) })) }, null, 2),
   );
   await ctx.attach('bitrate over time (1 s rows from the timeline start)', 'text/csv', bitrateCsv(p, capAt));
+  await ctx.attach('bitrate over time (chart, status codes marked)', 'image/svg+xml', bitrateChart(p, capAt));
 }

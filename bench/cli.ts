@@ -12,7 +12,7 @@ interface CommandInfo {
 
 const COMMANDS: Record<string, CommandInfo> = {
   conformance: {
-    synopsis: 'conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>]',
+    synopsis: 'conformance [--iut "<command>"] [--rig <file>] [--grep <pattern>] [--out <dir>] [--no-html] [--concurrency <n>] [--shard <i>/<n>] [--file <path>]...',
     summary: 'run the suite (npm run conformance = this with the defaults)',
     load: () => import('./commands/conformance.ts'),
   },

@@ -68,6 +68,8 @@ export interface CheckContext {
   /** A temp folder for this check, removed after it (attach what should be kept). */
   workDir: string;
   meta: CheckMeta;
+  /** Ids of every check in this check's file (shared pushes name the checks they serve). */
+  checksInFile: readonly string[];
   attach(name: string, contentType: string, content: Buffer | string): Promise<void>;
   attachFile(name: string, path: string, contentType: string): Promise<void>;
   parameter(name: string, value: string): Promise<void>;
@@ -170,6 +172,7 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
         rig,
         workDir,
         meta,
+        checksInFile: task.file.tasks.map((t) => t.name),
         attach,
         attachFile: (name, path, contentType) => attach(name, contentType, readFileSync(path)),
         parameter: async (name, value) => {

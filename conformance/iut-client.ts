@@ -14,6 +14,9 @@ import { SchemaViolation, UnsupportedProtocolVersion, validateHelloResult, valid
 import type { ErrorReply, EventMessage, ResultReply } from '../driver-protocol/types.ts';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** The hello's reply, by default: a driver process starting on a loaded machine (a runtime to
+ *  load, its modules to compile) is slow, not silent; the checks do not judge start-up time. */
+export const DEFAULT_HELLO_TIMEOUT_MS = 30_000;
 export const DEFAULT_START_TIMEOUT_MS = 10_000;
 /** How long dispose waits for the driver's reply before killing it. */
 export const DISPOSE_REPLY_TIMEOUT_MS = 5_000;
@@ -39,6 +42,8 @@ export interface IutStartOptions {
   stderrFile?: string;
   /** How long a request may wait for its reply (default 15 s). */
   requestTimeoutMs?: number;
+  /** How long the hello's reply may take (default: requestTimeoutMs when given, else DEFAULT_HELLO_TIMEOUT_MS). */
+  helloTimeoutMs?: number;
   /** How long spawning may take (default 10 s). */
   startTimeoutMs?: number;
 }
@@ -162,6 +167,7 @@ export class IutClient {
   readonly command: string;
   private readonly proc: SupervisedProcess;
   private readonly requestTimeoutMs: number;
+  private readonly helloTimeoutMs: number;
   private readonly pending = new Map<number, Pending>();
   private readonly waiters = new Set<EventWaiter>();
   private readonly log: IutEvent[] = [];
@@ -180,6 +186,7 @@ export class IutClient {
     this.command = command;
     this.proc = proc;
     this.requestTimeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.helloTimeoutMs = opts.helloTimeoutMs ?? opts.requestTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
     this.stderrStream = opts.stderrFile ? createWriteStream(opts.stderrFile, { flags: 'a' }) : undefined;
     this.stderrStream?.on('error', () => undefined);
     proc.on('stderr-line', (raw: string) => {
@@ -245,7 +252,7 @@ export class IutClient {
   async hello(): Promise<IutHello> {
     let result: unknown;
     try {
-      result = await this.request('hello');
+      result = await this.request('hello', undefined, this.helloTimeoutMs);
     } catch (err) {
       if (err instanceof IutCallError) {
         throw this.markBroken(`hello was refused (${err.errMsg}${err.errCode === undefined ? '' : `, errCode ${err.errCode}`}): not an IUT driver`);
@@ -278,8 +285,8 @@ export class IutClient {
     return this.request('call', { name, args });
   }
 
-  /** Sends any request and waits for its reply. */
-  request(method: string, params?: unknown): Promise<unknown> {
+  /** Sends any request and waits for its reply (at most `timeoutMs`, default the request timeout). */
+  request(method: string, params?: unknown, timeoutMs = this.requestTimeoutMs): Promise<unknown> {
     if (this.brokenError) return Promise.reject(this.brokenError);
     if (this.disposing) return Promise.reject(new IutBrokenError(`${method}: the driver was disposed`));
     if (!this.proc.running) return Promise.reject(new IutBrokenError(`${method}: the driver is not running`));
@@ -288,8 +295,8 @@ export class IutClient {
     return new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
-        reject(this.markBroken(`no reply to ${method} (id ${id}) within ${this.requestTimeoutMs} ms: the driver is silent`));
-      }, this.requestTimeoutMs);
+        reject(this.markBroken(`no reply to ${method} (id ${id}) within ${timeoutMs} ms: the driver is silent`));
+      }, timeoutMs);
       this.pending.set(id, { method, resolve, reject, timer });
       this.proc.stdin.write(line);
     });

@@ -21,9 +21,17 @@ export const RIG_REQUIREMENTS = {
     reason: 'needs the synthetic camera pattern on both cameras (the front and back patterns tell the cameras apart)',
     holds: (rig) => patternKnown(rig, 'front') && patternKnown(rig, 'back'),
   },
+  'synthetic-back-camera-controls': {
+    reason: "needs the synthetic pattern drawn by the IUT's own back camera (rig camera.back kind synthetic): the torch and the focus act on the scene that camera shows; a v4l2loopback feed, a V4L2 device or a file do not show them to the bench",
+    holds: (rig) => rig.camera.back.kind === 'synthetic',
+  },
   'synthetic-microphone': {
     reason: 'needs the synthetic microphone (its tone, at a known frequency and level, is what is listened for; synthetic, or played into the PulseAudio virtual microphone)',
     holds: (rig) => toneKnown(rig),
+  },
+  'serial-relay': {
+    reason: 'needs a serial relay that cuts the front camera\'s power (rig serial.relay: the lab\'s relay port, or simulated; rig/default.yaml has the simulated one)',
+    holds: (rig) => rig.serial?.relay !== undefined,
   },
   'embedded-server': {
     reason: "needs the embedded server (its own publish/unpublish events are the truth; an external server's are not visible)",

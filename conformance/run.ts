@@ -145,6 +145,8 @@ async function runVitest(grep: string | undefined, concurrency: number, errors: 
       run: true,
       watch: false,
       ...(grep ? { testNamePattern: grep } : {}),
+      // The same pattern, readable inside check files (conformance/selection.ts).
+      provide: { lpbSelect: grep ?? '' },
       ...(concurrency > 1 ? { sequence: { concurrent: true }, maxConcurrency: concurrency } : {}),
       ...(shard ? { shard: checkShard(shard) } : {}),
     });

@@ -34,6 +34,7 @@ export default defineConfig({
     testTimeout: CHECK_TIMEOUT_MS,
     hookTimeout: HOOK_TIMEOUT_MS,
     passWithNoTests: true,
+    isolate: false,
     reporters,
   },
 });

@@ -7,8 +7,9 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, METHOD_NAMES, NETSTATUS_KEYS } from '../spec/index.ts';
 
-/** The protocol version this bench speaks (hello.result.protocolVersion). */
-export const PROTOCOL_VERSION = 1;
+import { PROTOCOL_VERSION } from './version.ts';
+
+export { PROTOCOL_VERSION };
 /** The protocol version assumed for a driver whose hello has no protocolVersion. */
 export const ASSUMED_PROTOCOL_VERSION = 1;
 export const SCHEMA_ID = 'https://live-pusher-bench.local/driver-protocol/v1.json';
@@ -42,10 +43,11 @@ export const CameraLimitsSchema = Type.Object(
   { additionalProperties: false },
 );
 const Fault = { fault: Type.Optional(DeviceFaultSchema), maxResolution: Type.Optional(CameraLimitsSchema) };
-/** A microphone fault: as DeviceFaultSchema without `stalls`. */
+/** A microphone fault: as DeviceFaultSchema without `stalls`, and `no-samples` (it opens but
+ *  never delivers a sample: 状态码 -1311). */
 export const MicrophoneFaultSchema = Type.Object(
   {
-    kind: Type.Union([Type.Literal('never-opens'), Type.Literal('ends')]),
+    kind: Type.Union([Type.Literal('never-opens'), Type.Literal('ends'), Type.Literal('no-samples')]),
     afterMs: DeviceFaultSchema.properties.afterMs,
     times: DeviceFaultSchema.properties.times,
   },
@@ -68,7 +70,11 @@ export const CameraSourceSchema = Type.Union([
   Type.Object({ kind: Type.Literal('v4l2loopback'), ...Fault, device: NonEmptyString }, { additionalProperties: false, description: 'a v4l2loopback device the bench feeds with the synthetic pattern of this camera position' }),
   Type.Object({ kind: Type.Literal('file'), ...Fault, path: NonEmptyString }, { additionalProperties: false }),
 ]);
-export const SyntheticMicrophoneSchema = Type.Object({ kind: Type.Literal('synthetic'), ...Materialized, ...MicFault }, { additionalProperties: false });
+/** What the synthetic microphone plays (adapters/microphone/synthetic.ts MICROPHONE_SIGNALS); absent: tone. */
+const MicrophoneSignalSchema = Type.Union([Type.Literal('tone'), Type.Literal('tone-noise'), Type.Literal('quiet-tone')], {
+  description: 'tone: the 1000 Hz tone bursts with silent gaps; tone-noise: the same over steady white noise at -40 dBFS RMS; quiet-tone: the tone at -40 dBFS peak',
+});
+export const SyntheticMicrophoneSchema = Type.Object({ kind: Type.Literal('synthetic'), signal: Type.Optional(MicrophoneSignalSchema), ...Materialized, ...MicFault }, { additionalProperties: false });
 export const MicrophoneSourceSchema = Type.Union([
   SyntheticMicrophoneSchema,
   Type.Object({ kind: Type.Literal('pulse'), ...MicFault, source: NonEmptyString }, { additionalProperties: false }),
@@ -104,6 +110,16 @@ export const RigSchema = Type.Object(
     server: ServerConfigSchema,
     assets: Type.Object({ bgm: Type.Optional(Type.String()), waitingImage: Type.Optional(Type.String()) }, { additionalProperties: false }),
     network: Type.Record(Type.String(), Type.Unknown(), { description: 'reserved for network impairment' }),
+    hardwareEncoder: Type.Optional(
+      Type.Object(
+        { device: NonEmptyString },
+        {
+          additionalProperties: false,
+          description:
+            'ask for a hardware H.264 encoder on this device (a VAAPI render node such as /dev/dri/renderD128); where it cannot start, the pusher encodes in software and reports 1103 (硬编码启动失败, 采用软编码)',
+        },
+      ),
+    ),
     serial: Type.Optional(
       Type.Object(
         { relay: Type.Optional(SerialPortConfigSchema), marker: Type.Optional(SerialPortConfigSchema) },
@@ -132,11 +148,11 @@ export const CallRequestSchema = Type.Object({
 });
 export const DisposeRequestSchema = Type.Object({ id: RequestId, method: Type.Literal('dispose') });
 /** Something the bench makes happen to the device (docs/driver-protocol.md "bench"): an
- *  interruption (a phone call, 状态码 5001) begins or ends. */
+ *  interruption (a phone call, 状态码 5001) or the page going to the background begins or ends. */
 export const BenchRequestSchema = Type.Object({
   id: RequestId,
   method: Type.Literal('bench'),
-  params: Type.Object({ event: Type.Literal('interruption'), phase: Type.Union([Type.Literal('begin'), Type.Literal('end')]) }, { additionalProperties: false }),
+  params: Type.Object({ event: Type.Union([Type.Literal('interruption'), Type.Literal('background')]), phase: Type.Union([Type.Literal('begin'), Type.Literal('end')]) }, { additionalProperties: false }),
 });
 export const RequestSchema = Type.Union([HelloRequestSchema, CreateRequestSchema, UpdateRequestSchema, CallRequestSchema, BenchRequestSchema, DisposeRequestSchema]);
 /** The request methods, in lifecycle order. */

@@ -25,8 +25,21 @@ export interface AdapterTuning {
   clearBeforeUpMs: number;
   /** After a congestion, no step up for this long (then a probe, not an oscillation). */
   probeAfterCongestionMs: number;
-  /** Step up by this factor (capped at max-bitrate). */
+  /** Step up by this factor (capped at max-bitrate) ... */
   upFactor: number;
+  /** ... but no higher than the ceiling: this share of what the uplink carried at the last
+   *  congestion (less audio). A probe past it goes unseen for seconds while the buffers in front of
+   *  the bottleneck fill (on loopback through a proxy, 0.3-0.8 MB), so a doubling probe would push
+   *  over the cap for that long. */
+  ceilingShare: number;
+  /** Past the ceiling, each step up is by this factor only: a few seconds clear say little while
+   *  the buffers beyond the socket still take the excess. */
+  aboveCeilingFactor: number;
+  /** At the ceiling, the pusher holds this long (clear) before it probes past it; a congestion
+   *  meanwhile measures a new ceiling. */
+  ceilingHoldMs: number;
+  /** The ceiling is forgotten this long after the congestion that measured it (then upFactor). */
+  ceilingMemoryMs: number;
   /** Share of the measured send rate the new video bitrate may take (the rest: audio, RTMP framing, the backlog). */
   headroom: number;
   /** Sliding window of the send-rate measurement. */
@@ -44,8 +57,12 @@ export const DEFAULT_TUNING: AdapterTuning = {
   clearQueueMs: 100,
   holdAfterChangeMs: 2500,
   clearBeforeUpMs: 2000,
-  probeAfterCongestionMs: 5000,
+  probeAfterCongestionMs: 3000,
   upFactor: 2,
+  ceilingShare: 0.95,
+  aboveCeilingFactor: 1.25,
+  ceilingHoldMs: 8000,
+  ceilingMemoryMs: 20_000,
   headroom: 0.8,
   rateWindowMs: 3000,
   busyRepeatMs: 5000,
@@ -66,6 +83,18 @@ export interface LinkSample {
   /** Bytes waiting in front of the socket. */
   queuedBytes: number;
   connected: boolean;
+  /** Bytes the server acknowledged so far (monotonic), where it acknowledges: what the uplink
+   *  carried. A step down goes by this rate, not by the socket's: the buffers beyond the pusher's
+   *  kernel (a proxy's socket: 0.3-0.8 MB here) take more than the uplink carries for seconds
+   *  after a cap, which inflates the socket's rate. Congestion is still judged on the socket's
+   *  queue and rate: acknowledgements come per window (16 KiB), too coarse at a paused push's
+   *  few kbps, and they also wait on a loaded server reading slowly, which is no congestion. */
+  bytesDelivered?: number;
+  /** Frames dropped so far because the uplink could not carry them (monotonic; publisher.ts). A
+   *  drop since the last sample is congestion whatever the queue holds (once the connection has
+   *  lasted a rate window): dropping is what keeps the queue short, so without this a capped link
+   *  looked clear right after each drop. */
+  droppedFrames?: number;
 }
 
 export type AdapterDecision =
@@ -81,12 +110,15 @@ export class BitrateAdapter {
   private samples: LinkSample[] = [];
   private congestedRun = 0;
   private lastQueued = 0;
+  private lastDropped = 0;
   private clearSince: number | undefined;
   private lastChangeAt = Number.NEGATIVE_INFINITY;
   private lastCongestionAt = Number.NEGATIVE_INFINITY;
   private lastBusyAt = Number.NEGATIVE_INFINITY;
   /** Congestions in a row whose measured rate cannot carry min-bitrate. */
   private congestedAtMin = 0;
+  /** 95 % of the video bitrate the uplink carried at the last step down (none after a link below min-bitrate). */
+  private ceiling: { kbps: number; setAt: number; reachedAt?: number } | undefined;
 
   constructor(
     private bounds: AdapterBounds,
@@ -105,14 +137,29 @@ export class BitrateAdapter {
     const maxChanged = bounds.maxKbps !== this.bounds.maxKbps;
     this.bounds = bounds;
     this.target = maxChanged ? bounds.maxKbps : clamp(this.target, bounds.minKbps, bounds.maxKbps);
+    if (maxChanged) this.ceiling = undefined;
   }
 
   /** The send rate over the last rateWindowMs, in kbps; undefined until two samples span time. */
   sendRateKbps(): number | undefined {
+    return this.rateKbps((s) => s.bytesSent, 1);
+  }
+
+  /** The rate the server acknowledged over the same window, in kbps; undefined without
+   *  acknowledgements, and until the window has filled since the connection began (the first
+   *  acknowledgements lag the first bytes by a window and a round trip). */
+  deliveredRateKbps(): number | undefined {
+    return this.rateKbps((s) => s.bytesDelivered, this.tuning.rateWindowMs);
+  }
+
+  /** kbps of a byte counter between the window's first and last samples, once they span `minSpanMs`. */
+  private rateKbps(bytes: (s: LinkSample) => number | undefined, minSpanMs: number): number | undefined {
     const first = this.samples[0];
     const last = this.samples[this.samples.length - 1];
-    if (!first || !last || last.now <= first.now) return undefined;
-    return ((last.bytesSent - first.bytesSent) * BITS_PER_BYTE) / (last.now - first.now);
+    if (!first || !last || last.now - first.now < minSpanMs) return undefined;
+    const [from, to] = [bytes(first), bytes(last)];
+    if (from === undefined || to === undefined) return undefined;
+    return ((to - from) * BITS_PER_BYTE) / (last.now - first.now);
   }
 
   /** Sending time the queue holds at the measured rate (ms); infinite when nothing moves. */
@@ -129,6 +176,7 @@ export class BitrateAdapter {
     if (!sample.connected) {
       // A reconnect is not congestion: the rate window starts over on the next connection.
       this.samples = [];
+      this.lastDropped = sample.droppedFrames ?? this.lastDropped;
       this.congestedRun = 0;
       this.congestedAtMin = 0;
       this.clearSince = undefined;
@@ -140,10 +188,20 @@ export class BitrateAdapter {
     // A deep queue that shrinks is a backlog draining at a bitrate the link carries, not congestion.
     const shrinking = sample.queuedBytes < this.lastQueued;
     this.lastQueued = sample.queuedBytes;
-    if (queueMs > this.tuning.congestedQueueMs && !shrinking) {
+    // Drops count once the rate window has filled since the connection began: right after a
+    // reconnect the pusher drops the media that waited through the outage, which says nothing of
+    // the uplink; a cap that lasts keeps dropping at every keyframe after that.
+    const settled = sample.now - this.samples[0]!.now >= this.tuning.rateWindowMs;
+    const dropped = settled ? Math.max(0, (sample.droppedFrames ?? this.lastDropped) - this.lastDropped) : 0;
+    this.lastDropped = sample.droppedFrames ?? this.lastDropped;
+    // The queue must also hold congestedQueueMs of what the encoder makes: a stalled source (a
+    // microphone that ends, a camera restarting) makes the send rate small, and a few KB queued
+    // then read as seconds of sending time, though the uplink carries all there is.
+    const deep = sample.queuedBytes > ((this.target + this.bounds.audioKbps) * this.tuning.congestedQueueMs) / BITS_PER_BYTE;
+    if (dropped > 0 || (queueMs > this.tuning.congestedQueueMs && deep && !shrinking)) {
       this.congestedRun += 1;
       this.clearSince = undefined;
-      if (this.congestedRun >= this.tuning.congestedSamples) return this.onCongestion(sample, queueMs);
+      if (dropped > 0 || this.congestedRun >= this.tuning.congestedSamples) return this.onCongestion(sample, queueMs, dropped);
       return [];
     }
     this.congestedRun = 0;
@@ -155,22 +213,34 @@ export class BitrateAdapter {
     return [];
   }
 
-  private onCongestion(sample: LinkSample, queueMs: number): AdapterDecision[] {
+  private onCongestion(sample: LinkSample, queueMs: number, dropped = 0): AdapterDecision[] {
     const { minKbps, maxKbps, audioKbps } = this.bounds;
     if (sample.now - this.lastChangeAt < this.tuning.holdAfterChangeMs) return [];
     this.lastCongestionAt = sample.now;
-    const rate = this.sendRateKbps() ?? 0;
+    const rate = this.deliveredRateKbps() ?? this.sendRateKbps() ?? 0;
     const carries = Math.floor(rate * this.tuning.headroom - audioKbps);
     const decisions: AdapterDecision[] = [];
-    const queue = Number.isFinite(queueMs) ? `${Math.round(queueMs)} ms` : 'a queue that does not move';
+    const queue = (Number.isFinite(queueMs) ? `${Math.round(queueMs)} ms` : 'a queue that does not move') + (dropped > 0 ? `, ${dropped} frames dropped` : '');
     const next = clamp(carries, minKbps, maxKbps);
-    this.congestedAtMin = carries < minKbps ? this.congestedAtMin + 1 : 0;
+    // 1101 when the link carries less than min-bitrate plus audio (the headroom is for choosing a
+    // bitrate, not for calling the uplink too small).
+    const belowMin = rate - audioKbps < minKbps;
+    this.congestedAtMin = belowMin ? this.congestedAtMin + 1 : 0;
+    if (belowMin) {
+      // A link below the minimum says nothing of where it will stand when it recovers: no ceiling
+      // (the step up after it is fast).
+      this.ceiling = undefined;
+    }
     if (next < this.target) {
       decisions.push({ kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink carries ${Math.round(rate)} kbps with ${queue} queued` });
       this.target = next;
       this.lastChangeAt = sample.now;
+      // The ceiling is what the link carried when it pushed the bitrate down; a congestion that
+      // moves nothing (at min-bitrate, or a backlog draining after a cap lifts) sets none.
+      const carried = Math.floor(rate * this.tuning.ceilingShare - audioKbps);
+      if (!belowMin && carried > next) this.ceiling = { kbps: carried, setAt: sample.now };
     }
-    if (carries < minKbps && this.congestedAtMin >= BUSY_CONGESTIONS_AT_MIN && sample.now - this.lastBusyAt >= this.tuning.busyRepeatMs) {
+    if (belowMin && this.congestedAtMin >= BUSY_CONGESTIONS_AT_MIN && sample.now - this.lastBusyAt >= this.tuning.busyRepeatMs) {
       decisions.push({ kind: 'busy', why: `uplink carries ${Math.round(rate)} kbps, below min-bitrate ${minKbps} kbps + audio ${audioKbps} kbps (${queue} queued)` });
       this.lastBusyAt = sample.now;
     }
@@ -185,13 +255,30 @@ export class BitrateAdapter {
     if (sample.now - this.lastChangeAt < this.tuning.clearBeforeUpMs) return [];
     // After a congestion, the next step up is a probe, no sooner than probeAfterCongestionMs.
     if (sample.now - this.lastCongestionAt < this.tuning.probeAfterCongestionMs) return [];
-    const next = Math.min(maxKbps, Math.round(this.target * this.tuning.upFactor));
+    const next = Math.min(maxKbps, this.stepUpFrom(this.target, sample.now));
     if (next <= this.target) return [];
     const decision: AdapterDecision = { kind: 'bitrate', fromKbps: this.target, toKbps: next, why: `uplink clear for ${sample.now - this.clearSince} ms` };
     this.target = next;
     this.lastChangeAt = sample.now;
     this.clearSince = sample.now;
     return [decision];
+  }
+
+  /** The next step up from `target`: by upFactor, but up to a remembered ceiling first, and past
+   *  it only once the pusher has held it for ceilingHoldMs, by aboveCeilingFactor. */
+  private stepUpFrom(target: number, now: number): number {
+    const fast = Math.round(target * this.tuning.upFactor);
+    if (this.ceiling && now - this.ceiling.setAt >= this.tuning.ceilingMemoryMs) this.ceiling = undefined;
+    const ceiling = this.ceiling;
+    if (!ceiling) return fast;
+    if (target < ceiling.kbps) {
+      const next = Math.min(fast, ceiling.kbps);
+      if (next === ceiling.kbps) ceiling.reachedAt = now;
+      return next;
+    }
+    ceiling.reachedAt ??= now;
+    if (now - ceiling.reachedAt < this.tuning.ceilingHoldMs) return target;
+    return Math.max(target + 1, Math.round(target * this.tuning.aboveCeilingFactor));
   }
 }
 

@@ -2,11 +2,14 @@
 // pusher: newline-delimited JSON requests in, replies and events out. No stdio here: the
 // caller feeds lines and writes what `send` is given (bench/commands/driver.ts does the I/O).
 import { readFileSync } from 'node:fs';
-import { PROTOCOL_VERSION } from '../driver-protocol/schema.ts';
+import { PROTOCOL_VERSION } from '../driver-protocol/version.ts';
 import type { ErrorPayload, EventMessage, HelloResult, Reply } from '../driver-protocol/types.ts';
 import { LivePusher, PusherCallError, type LivePusherOptions } from './live-pusher.ts';
 import type { PusherRig } from './rig-sources.ts';
 import { parseRetryPolicy } from './retry-policy.ts';
+import { toggleCodes } from './platform-codes.ts';
+import { BENCH_HOLDS, type BenchHold } from './interruption.ts';
+import { attributeDefaults } from '../spec/index.ts';
 
 export const DRIVER_NAME = 'reference';
 
@@ -17,9 +20,11 @@ export const CAPABILITIES = {
     'audio-quality', 'waiting-image', 'waiting-image-hash', 'device-position', 'mirror', 'remote-mirror',
     'local-mirror', 'enable-mic', 'video-width', 'video-height', 'fps',
     'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter', 'custom-effect', 'skin-whiteness', 'skin-smoothness',
-    'enable-agc', 'enable-ans', 'audio-reverb-type', 'voice-changer-type',
+    'auto-focus',
+    'enable-agc', 'enable-ans', 'audio-reverb-type', 'voice-changer-type', 'background-mute',
   ],
   methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom', 'sendMessage', 'applyFilter', 'clearFilters',
+    'applySticker', 'clearStickers', 'toggleTorch',
     'setMICVolume', 'playBGM', 'pauseBGM', 'resumeBGM', 'stopBGM', 'setBGMVolume'],
   events: ['statechange', 'netstatus', 'error', 'bgmstart', 'bgmprogress', 'bgmcomplete', 'audiovolumenotify'],
 } as const;
@@ -63,6 +68,9 @@ const CALLS: Record<(typeof CAPABILITIES.methods)[number], (p: LivePusher, args:
   sendMessage: (p, a) => p.sendMessage(a),
   applyFilter: (p, a) => p.applyFilter(a),
   clearFilters: (p) => p.clearFilters(),
+  applySticker: (p, a) => p.applySticker(a),
+  clearStickers: (p) => p.clearStickers(),
+  toggleTorch: (p) => p.toggleTorch(),
   setMICVolume: (p, a) => p.setMICVolume(a),
   playBGM: (p, a) => p.playBGM(a),
   pauseBGM: (p) => p.pauseBGM(),
@@ -80,7 +88,13 @@ export class DriverSession {
     private readonly onDisposed: () => void = () => undefined,
     /** Options for the pusher beyond the rig (the rig comes with `create`). */
     private readonly pusherOptions: Omit<LivePusherOptions, 'rig'> = {},
+    /** The platform the driver says it is (hello.platform) and whose platform-specific codes
+     *  it emits (platform-codes.ts); default: this machine's (no such codes). */
+    private readonly platform?: string,
   ) {}
+
+  /** The attributes as last set (defaults filled in), for the platform-specific toggle codes. */
+  private attrs: Record<string, unknown> = {};
 
   /** Handles one input line; replies through `send`. Never throws. */
   async handleLine(line: string): Promise<void> {
@@ -119,7 +133,7 @@ export class DriverSession {
         return {
           name: DRIVER_NAME,
           version: packageVersion(),
-          platform: process.platform,
+          platform: this.platform ?? process.platform,
           protocolVersion: PROTOCOL_VERSION,
           capabilities: { attributes: [...CAPABILITIES.attributes], methods: [...CAPABILITIES.methods], events: [...CAPABILITIES.events] },
         } satisfies HelloResult;
@@ -141,12 +155,18 @@ export class DriverSession {
           throw err;
         }
         this.pusher = pusher;
+        this.attrs = { ...attributeDefaults(), ...attrs };
         return { errMsg: 'create:ok' };
       }
       case 'update': {
         const attrs = params['attrs'];
         if (!isRecord(attrs)) throw new PusherCallError('update:fail "attrs" must be an object');
         await this.requirePusher('update').update(attrs);
+        const before = this.attrs;
+        this.attrs = { ...before, ...attrs };
+        for (const { code, message } of toggleCodes(this.platform ?? '', before, attrs)) {
+          this.send({ event: 'statechange', detail: { code, message }, ts: Date.now() });
+        }
         return { errMsg: 'update:ok' };
       }
       case 'call': {
@@ -154,16 +174,17 @@ export class DriverSession {
         const args = params['args'] ?? {};
         if (typeof name !== 'string') throw new PusherCallError('call:fail "name" must be the name of a LivePusherContext method');
         if (!isRecord(args)) throw new PusherCallError(`${name}:fail "args" must be an object`);
-        const fn = (CALLS as Record<string, (p: LivePusher, a: CallArgs) => Promise<unknown>>)[name];
+        // Own methods only: "toString" and the like are not LivePusherContext methods.
+        const fn = Object.hasOwn(CALLS, name) ? (CALLS as Record<string, (p: LivePusher, a: CallArgs) => Promise<unknown>>)[name] : undefined;
         if (!fn) throw new PusherCallError(`${name}:fail not supported by the ${DRIVER_NAME} pusher; supported: ${CAPABILITIES.methods.join(', ')}`);
         return fn(this.requirePusher(name), args);
       }
       case 'bench': {
         const event = params['event'];
         const phase = params['phase'];
-        if (event !== 'interruption') throw new PusherCallError(`bench:fail event ${JSON.stringify(event)} is not known; expected "interruption"`);
+        if (!BENCH_HOLDS.includes(event as BenchHold)) throw new PusherCallError(`bench:fail event ${JSON.stringify(event)} is not known; expected ${BENCH_HOLDS.map((e) => `"${e}"`).join(' or ')}`);
         if (phase !== 'begin' && phase !== 'end') throw new PusherCallError(`bench:fail phase ${JSON.stringify(phase)} is not legal; expected "begin" or "end"`);
-        return this.requirePusher('bench').interruption(phase);
+        return this.requirePusher('bench').benchEvent(event as BenchHold, phase);
       }
       case 'dispose':
         await this.dispose();

@@ -50,18 +50,26 @@ export class KernelSendQueue {
     if (local === undefined || remote === undefined) return this.value;
     let found: number | undefined;
     let readable = false;
+    let missing = true;
     for (const path of PROC_FILES) {
       let table: string;
       try {
         table = this.read(path);
-      } catch {
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') missing = false;
         continue;
       }
       readable = true;
       found = parseSendQueue(table, local, remote);
       if (found !== undefined) break;
     }
-    if (!readable) this.available = false;
+    if (!readable) {
+      // No /proc (not Linux): 0 from now on. A read that failed otherwise (EMFILE on a loaded
+      // machine) keeps the last figure and is tried again next time, rather than leaving the
+      // pusher blind to its send queue for the rest of the push.
+      if (missing) this.available = false;
+      return this.value;
+    }
     this.value = found ?? 0;
     return this.value;
   }

@@ -13,16 +13,20 @@ import { validateAttributes, type AttributeError } from '../spec/validate.ts';
 import { parseVideoTagBody } from '../protocol/flv/index.ts';
 import { parseAvcDecoderConfigurationRecord, parseSps } from '../protocol/avc.ts';
 import { encoderChanged, resolveEncodeConfig, type EncodeConfig } from './encode-config.ts';
-import { RestartBudget, deathReport, firstLine, followUpFailureReport, startFailureReport, type StatusReport } from './encoder-supervisor.ts';
-import { MediaPipeline, type PipelineOptions, type EncodedAudio, type EncodedVideo, type PictureSource, type VideoInput } from './media-pipeline.ts';
+import { RestartBudget, audioDeathReport, deathReport, firstLine, followUpFailureReport, startFailureReport, type StatusReport } from './encoder-supervisor.ts';
+import { probeMicrophone, type MicrophoneProbe } from '../adapters/microphone/probe.ts';
+import { fallbackReport } from './hardware-encoder.ts';
+import { tryHardwareEncoder } from '../adapters/encoder/hardware-trial.ts';
+import { ProcessStartError } from '../adapters/process/supervised.ts';
+import { MediaPipeline, type AudioInput, type PipelineOptions, type EncodedAudio, type EncodedVideo, type PictureSource, type VideoInput } from './media-pipeline.ts';
 import { NETSTATUS_INTERVAL_MS, NetstatusMeter, type NetstatusInfo } from './netstatus.ts';
 import { PreviewStill, checkSnapshotArgs } from './preview-still.ts';
 import { StreamPublisher } from './publisher.ts';
 import { CODE, encodesIn, milestonesRaised, transition, type LifecycleCall, type PusherState, type Transition } from './pusher-state.ts';
 import { resolveSources, type PusherRig } from './rig-sources.ts';
 import { StreamClock } from './stream-clock.ts';
-import { frameStallMs, watchFrames } from './source-watchdog.ts';
-import { interruptionStep } from './interruption.ts';
+import { AUDIO_STALL_MS, FramesStalledError, frameStallMs, watchAudio, watchFrames } from './source-watchdog.ts';
+import { benchHoldStep, type BenchHold, type BenchPhase } from './interruption.ts';
 import { sourceLimitReport } from './source-limits.ts';
 import { STATUS } from '../spec/codes.ts';
 import { ERROR } from '../spec/codes.ts';
@@ -33,8 +37,12 @@ import { PushAdaptation, type AdaptationReport } from './push-adaptation.ts';
 import { MAX_ZOOM, checkZoom } from './video-effects.ts';
 import { addSeiMessage, checkMessage } from './sei-message.ts';
 import { checkLutArgs, writeCube } from './lut-filter.ts';
+import { checkStickerArgs, encodeStickers } from './stickers.ts';
 
 export type { PusherState } from './pusher-state.ts';
+
+/** An audio stall while the video has been silent this long too is the camera's (onAudioStall). */
+const VIDEO_SILENT_WITH_AUDIO_MS = 1000;
 export { ENCODER_RESTART_LIMIT } from './encoder-supervisor.ts';
 
 /** A context method's fail payload (the driver protocol's `error` reply). */
@@ -124,6 +132,10 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
   /** applyFilter's lookup table (.cube in the work dir), '' after clearFilters; and how many were made. */
   private lutFile = '';
   private lutCount = 0;
+  /** applySticker's stickers (stickers.ts encodeStickers), '' after clearStickers. */
+  private stickers = '';
+  /** toggleTorch's state; the camera adapter lights the scene when its camera has a torch. */
+  private torch = false;
   /** The gain setMICVolume applied; undefined: full volume (audio-effects.ts). */
   private micVolume: number | undefined;
   /** Background music (bgm.ts): its events are the pusher's bgmstart/bgmprogress/bgmcomplete. */
@@ -138,8 +150,8 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
   private readonly retryPolicy: { count: number; intervalMs: number };
   private readonly hooks: PusherHooks;
   private readonly clock = new StreamClock();
-  /** The push is held by an interruption (interruption.ts), not by pause(). */
-  private interrupted = false;
+  /** What of the bench's device events holds the push (interruption.ts); empty when pause() did. */
+  private heldBy: ReadonlySet<BenchHold> = new Set();
   /** Bitrate adaptation to the uplink (push-adaptation.ts): 1006 / 1005 / 1101. */
   private readonly adaptation = new PushAdaptation();
   private pushMilestones = new Set<number>();
@@ -148,6 +160,13 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
   private disposed = false;
   /** Deaths of the encoder within ENCODER_RESTART_LIMIT's window. */
   private readonly restartBudget = new RestartBudget();
+  /** Stalls of the encoded audio within ENCODER_RESTART_LIMIT's window (-1304 when spent). */
+  private readonly audioRestartBudget = new RestartBudget();
+  /** When the pipeline last produced video: an audio stall with the video silent too is the camera's. */
+  private lastVideoAt = 0;
+  /** This push's video encoder (hardware-encoder.ts): the rig's hardware device when its trial
+   *  passed; else software, with 1103 due once when the encoder starts (then cleared). */
+  private videoEncoder: { device?: string; fallback?: StatusReport } = {};
 
   constructor(opts: LivePusherOptions = {}) {
     super();
@@ -230,7 +249,7 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     const zoomed = this.zoomLevel === undefined ? resolved : { ...resolved, zoom: this.zoomLevel };
     const config = this.micVolume === undefined ? zoomed : { ...zoomed, micVolume: this.micVolume };
     const adapted = this.adaptation.apply(config, this.attrs, this.explicit);
-    const filtered = { ...adapted, lut: this.lutFile };
+    const filtered = { ...adapted, lut: this.lutFile, stickers: this.stickers, torch: this.torch };
     return this.hooks.encodeConfig ? this.hooks.encodeConfig(filtered) : filtered;
   }
 
@@ -284,21 +303,22 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
   resume(): Promise<Detail> {
     return this.serial(async () => {
       this.state = this.moveTo(this.legal('resume'));
-      this.interrupted = false;
+      this.heldBy = new Set();
       await this.restartPipeline();
       return { errMsg: 'resume:ok' };
     });
   }
 
-  /** An interruption (docs/driver-protocol.md "bench"; 状态码 5001 系统电话打断): its begin
-   *  reports 5001 and holds a push as pause does; its end resumes a push it held. */
-  interruption(phase: 'begin' | 'end'): Promise<Detail> {
+  /** A device event of the bench (docs/driver-protocol.md "bench"): an interruption (状态码 5001
+   *  系统电话打断) or the page going to the background. Its begin holds a push as pause does (the
+   *  interruption reports 5001); its end resumes a push it held (interruption.ts). */
+  benchEvent(event: BenchHold, phase: BenchPhase): Promise<Detail> {
     return this.serial(async () => {
-      const step = interruptionStep(this.state, this.interrupted, phase);
+      const step = benchHoldStep(event, this.state, this.heldBy, phase);
       if (step.report) this.emitStatus(STATUS.INTERRUPTED);
+      this.heldBy = step.heldBy;
       if (step.call) {
         this.state = this.moveTo(this.legal(step.call));
-        this.interrupted = step.call === 'pause';
         await this.restartPipeline();
       }
       return { errMsg: 'bench:ok' };
@@ -455,6 +475,39 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     });
   }
 
+  /** applySticker({type, stickers}): each sticker image drawn over the camera's picture where its
+   *  pos says (stickers.ts), replacing the stickers before; now when the camera is open, else at
+   *  the next start. */
+  applySticker(args: { type?: unknown; stickers?: unknown } = {}): Promise<Detail> {
+    return this.serial(async () => {
+      const checked = checkStickerArgs(args);
+      if ('problem' in checked) throw new PusherCallError(`applySticker:fail ${checked.problem}`);
+      this.stickers = encodeStickers(checked.stickers);
+      await this.applyConfigNow();
+      return { errMsg: 'applySticker:ok' };
+    });
+  }
+
+  /** clearStickers(): the picture without stickers. */
+  clearStickers(): Promise<Detail> {
+    return this.serial(async () => {
+      this.stickers = '';
+      await this.applyConfigNow();
+      return { errMsg: 'clearStickers:ok' };
+    });
+  }
+
+  /** toggleTorch(): the torch on if it was off, off if it was on (context-api.md: flashlight, back
+   *  camera). The state is kept across switchCamera; only a camera with a torch (the back one)
+   *  lights the scene. */
+  toggleTorch(): Promise<Detail> {
+    return this.serial(async () => {
+      this.torch = !this.torch;
+      await this.applyConfigNow();
+      return { errMsg: 'toggleTorch:ok' };
+    });
+  }
+
   /** Re-resolves the encode configuration and restarts the pipeline if it changed. */
   private async applyConfigNow(): Promise<void> {
     const next = this.resolve();
@@ -557,6 +610,7 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     this.adaptation.reset();
     this.config = this.resolve();
     this.meter = new NetstatusMeter(Date.now());
+    this.videoEncoder = await this.chooseVideoEncoder();
     try {
       await this.restartPipeline();
     } catch (err) {
@@ -615,10 +669,15 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     const encode = encodesIn(this.state);
     const micAllowed = this.config.micEnabled && this.rig.permissions?.record !== 'denied' && this.state !== 'paused';
     const picture = this.pictureSource(sources);
-    const startFailed = (err: unknown): PusherCallError => {
-      const failed = startFailureReport(picture.kind, err);
+    const microphone = micAllowed && encode ? sources.microphone : null;
+    // A capture that failed before its first output, with a microphone in it: the microphone is
+    // opened alone to tell one that cannot be opened (-1302) or opens and stays silent (-1311)
+    // from a camera that failed (-1301).
+    const startFailed = async (err: unknown, probe = false): Promise<PusherCallError> => {
+      const mic = probe && microphone && err instanceof ProcessStartError ? await this.probeMicrophone(microphone) : undefined;
+      const failed = startFailureReport(picture.kind, err, mic);
       this.report(failed);
-      return new PusherCallError(`start:fail ${firstLine(err)}`, failed.code);
+      return new PusherCallError(`start:fail ${mic === undefined ? firstLine(err) : failed.message}`, failed.code);
     };
     let pipeline: MediaPipeline;
     try {
@@ -628,10 +687,11 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
         microphone: micAllowed ? sources.microphone : null,
         bgm: this.state === 'pushing' ? this.bgm.input() : null,
         encode,
+        ...(this.videoEncoder.device ? { hardwareEncoder: this.videoEncoder.device } : {}),
         ...(this.hooks.ffmpegArgs ? { argsHook: this.hooks.ffmpegArgs } : {}),
       });
     } catch (err) {
-      throw startFailed(err);
+      throw await startFailed(err);
     }
     // Listeners go on before media flows (MediaPipeline: 'started' precedes every 'video').
     this.pipeline = pipeline;
@@ -652,14 +712,34 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     pipeline.on('died', (err: Error) => this.onEncoderDeath(pipeline, err));
     pipeline.on('error', (err: Error) => this.onEncoderDeath(pipeline, err));
     if (picture.kind === 'camera' && encode) watchFrames(pipeline, frameStallMs(this.config.fps), (err) => this.onEncoderDeath(pipeline, err));
+    if (encode) watchAudio(pipeline, AUDIO_STALL_MS, (err) => this.onAudioStall(pipeline, err));
     try {
       await pipeline.started();
     } catch (err) {
       if (this.pipeline === pipeline) this.pipeline = undefined;
       await pipeline.close();
-      throw startFailed(err);
+      throw await startFailed(err, true);
     }
     if (pipeline.options.bgm) this.bgm.produced();
+  }
+
+  /** The rig's hardware encoder when its trial passes, else software and 1103 (hardware-encoder.ts). */
+  private async chooseVideoEncoder(): Promise<{ device?: string; fallback?: StatusReport }> {
+    const device = this.rig.hardwareEncoder?.device;
+    if (!device) return {};
+    const trial = await tryHardwareEncoder(device);
+    return trial.ok ? { device } : { fallback: fallbackReport(trial.reason) };
+  }
+
+  /** What the microphone does when opened alone (adapters/microphone/probe.ts). */
+  private async probeMicrophone(microphone: AudioInput): Promise<MicrophoneProbe> {
+    let input: string[];
+    try {
+      input = await microphone.inputArgs({ sampleRate: this.config.audioSampleRate });
+    } catch {
+      return 'fails';
+    }
+    return probeMicrophone(input);
   }
 
   /** 1104 and a restart on the same connection, or -1303 and the end of the push once the
@@ -682,14 +762,44 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     });
   }
 
+  /** A restart without a code on the same connection, or -1304 and the end of the push once the
+   *  audio has stalled more than ENCODER_RESTART_LIMIT.count times within its window. */
+  private onAudioStall(pipeline: MediaPipeline, err: Error): void {
+    if (this.pipeline !== pipeline) return;
+    // A camera that goes away stops the encoded audio too (ffmpeg's muxer waits for the video):
+    // with the video silent as well this is the camera's failure, 1104 as the frame watchdog would
+    // report it a moment later, not an audio restart without a code (which would also disarm the
+    // frame watchdog until video flows again, so a camera still gone would go unreported).
+    const videoSilentMs = Date.now() - this.lastVideoAt;
+    if (pipeline.options.picture.kind === 'camera' && videoSilentMs >= VIDEO_SILENT_WITH_AUDIO_MS) {
+      this.onEncoderDeath(pipeline, new FramesStalledError(videoSilentMs));
+      return;
+    }
+    const verdict = this.audioRestartBudget.onDeath();
+    const status = audioDeathReport(verdict, err);
+    if (status) this.report(status);
+    this.background(async () => {
+      if (verdict === 'give-up') return this.teardown();
+      try {
+        await this.restartPipeline();
+      } catch {
+        await this.teardown();
+      }
+    });
+  }
+
   private onVideo(pipeline: MediaPipeline, v: EncodedVideo): void {
     if (this.pipeline !== pipeline) return;
+    this.lastVideoAt = Date.now();
     const ts = this.clock.time(v.timestampMs);
     if (v.sequenceHeader) {
       this.readEncodedSize(v.body);
       // ffmpeg opens the encoder from the first captured frame, so a sequence header proves a
       // frame was captured even when the low-rate tap has not delivered it yet.
       if (this.pipeline.options.picture.kind === 'camera') this.milestone(CODE.firstFrame);
+      // The software encoder that started in place of the hardware one (1103 before its 1008).
+      if (this.videoEncoder.fallback) this.report(this.videoEncoder.fallback);
+      this.videoEncoder = { ...this.videoEncoder, fallback: undefined };
       this.milestone(CODE.encoderStarted);
       if (!this.publisher && this.attrs['url']) this.startPublisher();
     }
@@ -741,7 +851,7 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     this.publisher = undefined;
     this.pipeline = undefined;
     this.state = 'idle';
-    this.interrupted = false;
+    this.heldBy = new Set();
     this.meter = undefined;
     await Promise.all([publisher?.close(), pipeline?.close()]);
   }

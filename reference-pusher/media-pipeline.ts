@@ -12,11 +12,13 @@ import { audioEffectFilters } from './audio-effects.ts';
 import type { BgmInput } from './bgm.ts';
 import { LEVEL_TAP_RATE } from './mic-level.ts';
 import { effectsChain, zoomChain } from './video-effects.ts';
+import { HW_UPLOAD_FILTER, hardwareCodecArgs, hardwareGlobalArgs } from './hardware-encoder.ts';
+import { decodeStickers, stickerGraph, stickerInputArgs } from './stickers.ts';
 
 /** A video source as the adapters provide it (adapters/camera). */
 export interface VideoInput {
-  inputArgs(opts: { fps: number }): Promise<string[]>;
-  inputFilter(opts: { fps: number }): string;
+  inputArgs(opts: { fps: number; controls?: { torch: boolean; autoFocus: boolean } }): Promise<string[]>;
+  inputFilter(opts: { fps: number; controls?: { torch: boolean; autoFocus: boolean } }): string;
   describe(): string;
 }
 
@@ -39,6 +41,8 @@ export interface PipelineOptions {
   tapFps?: number;
   /** Background music mixed into the audio (bgm.ts), from its current position. */
   bgm?: BgmInput | null;
+  /** Encode video on this device's hardware encoder (hardware-encoder.ts); absent: libx264. */
+  hardwareEncoder?: string;
   /** Rewrites the ffmpeg arguments before the spawn (LivePusher hooks). */
   argsHook?: (args: string[], options: PipelineOptions) => string[];
 }
@@ -71,12 +75,14 @@ const TAP_LEAD_S = 1;
 const VBV_BUFFER_S = 0.1;
 const X264_PRESET = 'ultrafast';
 const START_TIMEOUT_MS = 10_000;
+/** The most one stream waits for the other in the FLV muxer's interleaving, in µs (see buildFfmpegArgs). */
+export const MAX_INTERLEAVE_DELTA_US = 1_000_000;
 
 /** The ffmpeg filter that crops the captured picture to the encoded aspect and scales it. */
 function pictureChain(config: EncodeConfig, picture: PictureSource, camera: VideoInput | null): string {
   const parts: string[] = [];
   if (camera) {
-    const own = camera.inputFilter({ fps: config.fps });
+    const own = camera.inputFilter({ fps: config.fps, controls: { torch: config.torch, autoFocus: config.autoFocus } });
     if (own) parts.push(own);
   }
   // Digital zoom: a centre crop of the capture, scaled back below (video-effects.ts).
@@ -98,26 +104,37 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
   const { config } = opts;
   const tapFps = opts.tapFps ?? DEFAULT_TAP_FPS;
   const camera = opts.picture.kind === 'camera' ? opts.picture.camera : null;
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'error', ...videoInput];
+  const hardware = opts.encode ? opts.hardwareEncoder : undefined;
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'error', ...(hardware ? hardwareGlobalArgs(hardware) : []), ...videoInput];
   if (audioInput) args.push(...audioInput);
   const graph: string[] = [];
   const picture = pictureChain(config, opts.picture, camera);
+  // applySticker's images (stickers.ts): inputs after the others, drawn over the camera picture.
+  const stickers = camera ? decodeStickers(config.stickers) : [];
+  const firstSticker = [...videoInput, ...(audioInput ?? [])].filter((a) => a === '-i').length;
+  if (stickers.length > 0) {
+    args.push(...stickerInputArgs(stickers));
+    graph.push(`[0:v]${picture}[scene]`, ...stickerGraph(stickers, firstSticker, config.width, config.height, 'scene', 'stickered'));
+  }
+  // The picture's head: a labelled pad when stickers were drawn, else the chain itself.
+  const head = stickers.length > 0 ? '[stickered]' : `[0:v]${picture},`;
   if (opts.encode) {
-    graph.push(`[0:v]${picture},split=2[pic][tapin]`);
-    graph.push(`[pic]${config.streamMirror ? 'hflip,' : ''}format=yuv420p[venc]`);
+    graph.push(`${head}split=2[pic][tapin]`);
+    graph.push(`[pic]${config.streamMirror ? 'hflip,' : ''}${hardware ? HW_UPLOAD_FILTER : 'format=yuv420p'}[venc]`);
     // The tap's timestamps lead by TAP_LEAD_S so ffmpeg, which serves the output furthest
     // behind first, never holds the encoded stream back to fill the low-rate tap (without the
     // lead the FLV left in bursts of 1/tapFps s, and the server saw them so).
     graph.push(`[tapin]fps=${tapFps},setpts=PTS+${TAP_LEAD_S}/TB,format=rgb24[tap]`);
     graph.push(...audioGraph(config, opts.bgm ?? null));
   } else {
-    graph.push(`[0:v]${picture},fps=${tapFps},format=rgb24[tap]`);
+    graph.push(`${head}fps=${tapFps},format=rgb24[tap]`);
   }
   args.push('-filter_complex', graph.join(';'));
   if (opts.encode) {
     const kbps = config.targetBitrateKbps;
-    args.push(
-      '-map', '[venc]', '-map', '[aenc]',
+    args.push('-map', '[venc]', '-map', '[aenc]');
+    if (hardware) args.push(...hardwareCodecArgs(kbps, config.gopFrames));
+    else args.push(
       '-c:v', 'libx264', '-preset', X264_PRESET, '-tune', 'zerolatency', '-profile:v', 'baseline',
       '-g', String(config.gopFrames), '-keyint_min', String(config.gopFrames), '-sc_threshold', '0',
       // Constant bitrate with filler: the stream carries the bitrate asked for, so what reaches
@@ -125,7 +142,13 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
       // bits in any 1 s to kbps * (1 + VBV_BUFFER_S), keyframes included.
       '-b:v', `${kbps}k`, '-minrate', `${kbps}k`, '-maxrate', `${kbps}k`, '-bufsize', `${Math.round(kbps * VBV_BUFFER_S)}k`,
       '-x264-params', 'nal-hrd=cbr',
+    );
+    args.push(
       '-c:a', 'aac', '-b:a', `${config.audioBitrateKbps}k`, '-ar', String(config.audioSampleRate), '-ac', '1',
+      // A stream that stops (a microphone whose samples end) holds the other back at most this
+      // long in the muxer's interleaving (default 10 s), so the pictures go on without sound and
+      // the audio watchdog, not the camera's, notices (source-watchdog.ts).
+      '-max_interleave_delta', String(MAX_INTERLEAVE_DELTA_US),
       '-f', 'flv', '-flvflags', 'no_duration_filesize', 'pipe:1',
     );
   }
@@ -164,7 +187,7 @@ async function videoInputArgs(opts: PipelineOptions): Promise<string[]> {
   const { config, picture } = opts;
   switch (picture.kind) {
     case 'camera':
-      return picture.camera.inputArgs({ fps: config.fps });
+      return picture.camera.inputArgs({ fps: config.fps, controls: { torch: config.torch, autoFocus: config.autoFocus } });
     case 'still':
       return ['-re', '-loop', '1', '-framerate', String(config.fps), '-i', picture.path];
     case 'black':

@@ -2,9 +2,16 @@
 // netstatus). Pure: the pusher feeds it what the encoder produced and what the session sent,
 // and asks for one report per interval.
 //
+// netJitter, ms: the mean change between consecutive round trips of the pushed bytes, timed by the
+// server's RTMP acknowledgements (ack-round-trips.ts), over the window; when the window has none
+// (a server that does not acknowledge), the spread (standard deviation) of how long frames waited
+// between the encoder and the socket.
+//
 // Interval: 2 s. The newer vendor API documents 2 s; and the reference encoder's GOP is 2 s
 // (encode-config.ts), so every window holds exactly one keyframe and the per-window bitrates
 // don't swing with where the keyframe falls.
+
+import type { RoundTripJitter } from './ack-round-trips.ts';
 
 export const NETSTATUS_INTERVAL_MS = 2000;
 
@@ -37,6 +44,10 @@ export interface SenderSnapshot {
   connected: boolean;
   /** Frames dropped so far because the uplink could not carry them (publisher.ts). */
   droppedFrames?: number;
+  /** The live connection's round-trip changes so far (counts start again with each connection). */
+  roundTripJitter?: RoundTripJitter;
+  /** Once the server acknowledges: bytes it acknowledged so far (monotonic across reconnects). */
+  bytesAcked?: number;
 }
 
 export class NetstatusMeter {
@@ -48,6 +59,7 @@ export class NetstatusMeter {
   private lastBytesSent = 0;
   private lastQueuedBytes = 0;
   private lastDropped = 0;
+  private lastRoundTrips: RoundTripJitter = { sumMs: 0, count: 0 };
   private windowStart: number;
   private width = 0;
   private height = 0;
@@ -86,13 +98,23 @@ export class NetstatusMeter {
     this.keyframeTimes = [];
   }
 
+  /** Mean round-trip change since the last report; undefined without new round trips. */
+  private roundTripJitter(now: RoundTripJitter | undefined): number | undefined {
+    if (!now) return undefined;
+    // A new connection counts from 0 again.
+    const last = now.count < this.lastRoundTrips.count ? { sumMs: 0, count: 0 } : this.lastRoundTrips;
+    this.lastRoundTrips = now;
+    const n = now.count - last.count;
+    return n > 0 ? (now.sumMs - last.sumMs) / n : undefined;
+  }
+
   report(now: number, sender: SenderSnapshot): NetstatusInfo {
     const seconds = Math.max(0.001, (now - this.windowStart) / 1000);
     const kbps = (bytes: number) => Math.round((bytes * BITS_PER_BYTE) / 1000 / seconds);
     const sent = sender.bytesSent - this.lastBytesSent;
     const gaps = this.keyframeTimes.slice(1).map((t, i) => t - this.keyframeTimes[i]!);
     const gop = gaps.length ? gaps.reduce((a, b) => a + b, 0) / gaps.length / 1000 : 0;
-    const jitter = standardDeviation(this.sendDelays);
+    const jitter = this.roundTripJitter(sender.roundTripJitter) ?? standardDeviation(this.sendDelays);
     const info: NetstatusInfo = {
       videoBitrate: kbps(this.videoBytes),
       audioBitrate: kbps(this.audioBytes),

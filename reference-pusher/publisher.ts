@@ -59,6 +59,7 @@ export class StreamPublisher extends EventEmitter<StreamPublisherEvents> {
   private buffered: Media[] = [];
   private metadata: Record<string, Amf0Value> | undefined;
   private bytesSentBefore = 0;
+  private bytesAckedBefore = 0;
   /** Media for the live session that the socket could not take yet (see SOCKET_QUEUE_LIMIT_BYTES). */
   private waiting: Media[] = [];
   private droppedFrames = 0;
@@ -119,6 +120,8 @@ export class StreamPublisher extends EventEmitter<StreamPublisherEvents> {
       queuedBytes: (s?.bytesQueued ?? 0) + (s ? held.reduce((n, m) => n + m.body.length, 0) : 0),
       connected: this.session !== undefined,
       droppedFrames: this.droppedFrames,
+      ...(s ? { roundTripJitter: s.roundTripJitter } : {}),
+      ...(s?.bytesAcked !== undefined ? { bytesAcked: this.bytesAckedBefore + s.bytesAcked } : {}),
     };
   }
 
@@ -196,7 +199,9 @@ export class StreamPublisher extends EventEmitter<StreamPublisherEvents> {
 
   private dropSession(session: RtmpPublishSession): void {
     if (this.session !== session) return;
-    this.bytesSentBefore += session.stats().bytesSent;
+    const last = session.stats();
+    this.bytesSentBefore += last.bytesSent;
+    this.bytesAckedBefore += last.bytesAcked ?? 0;
     // What waited for the lost connection is held for the next one like any frame while down.
     for (const m of this.waiting) if (!m.sequenceHeader) this.hold(m);
     this.waiting = [];

@@ -64,7 +64,8 @@ export class PushAdaptation {
       const s = stats();
       const adapter = this.adapter;
       if (!s || !adapter) return;
-      for (const d of adapter.tick({ now: Date.now(), bytesSent: s.bytesSent, queuedBytes: s.queuedBytes, connected: s.connected })) {
+      const sample = { now: Date.now(), bytesSent: s.bytesSent, queuedBytes: s.queuedBytes, connected: s.connected, droppedFrames: s.droppedFrames };
+      for (const d of adapter.tick(s.bytesAcked !== undefined ? { ...sample, bytesDelivered: s.bytesAcked } : sample)) {
         if (d.kind === 'busy') {
           onReport({ code: STATUS.NET_BUSY, message: `网络状况不佳：${d.why}`, restart: false });
           continue;

@@ -2,7 +2,7 @@
 // pusher's camera and microphone inputs. Without a rig the driver's defaults apply: the
 // synthetic camera pattern and microphone tone, both permissions granted.
 import { syntheticCamera } from '../adapters/camera/synthetic.ts';
-import { syntheticMicrophone } from '../adapters/microphone/synthetic.ts';
+import { syntheticMicrophone, toneOfSignal } from '../adapters/microphone/synthetic.ts';
 import { fileCamera, v4l2Camera } from '../adapters/camera/devices.ts';
 import { fileMicrophone, pulseMicrophone } from '../adapters/microphone/devices.ts';
 import { alsaMicrophone } from '../adapters/microphone/alsa.ts';
@@ -19,7 +19,7 @@ type CameraEntry =
   | { kind: 'v4l2loopback'; device: string }
   | { kind: 'file'; path: string };
 type MicrophoneEntry =
-  | { kind: 'synthetic' }
+  | { kind: 'synthetic'; signal?: string }
   | { kind: 'pulse'; source: string }
   | { kind: 'pulse-virtual'; sink: string }
   | { kind: 'alsa'; device: string }
@@ -34,6 +34,8 @@ export interface PusherRig {
   microphone?: MicrophoneEntry & Faulty;
   permissions?: { camera?: 'granted' | 'denied'; record?: 'granted' | 'denied' };
   assets?: { bgm?: string; waitingImage?: string };
+  /** Ask for a hardware H.264 encoder on this device (hardware-encoder.ts; 1103 where it cannot start). */
+  hardwareEncoder?: { device: string };
 }
 
 export class RigSourceError extends Error {
@@ -53,7 +55,14 @@ function camera(entry: CameraEntry | undefined, position: 'front' | 'back'): Vid
 }
 
 function microphone(entry: MicrophoneEntry | undefined): AudioInput {
-  if (!entry || entry.kind === 'synthetic') return syntheticMicrophone();
+  if (!entry) return syntheticMicrophone();
+  if (entry.kind === 'synthetic') {
+    try {
+      return syntheticMicrophone(toneOfSignal(entry.signal));
+    } catch (err) {
+      throw new RigSourceError(`rig microphone.${(err as Error).message.replace(/^synthetic microphone: /, '')}`);
+    }
+  }
   if (entry.kind === 'pulse') return pulseMicrophone(entry.source);
   // The bench made the null sink and plays the tone into it (adapters/microphone/pulse-virtual.ts); capture its monitor.
   if (entry.kind === 'pulse-virtual') return pulseMicrophone(`${entry.sink}.monitor`);

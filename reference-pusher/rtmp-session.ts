@@ -33,6 +33,7 @@ import { ON_METADATA, SET_DATA_FRAME, audioMessage, commandMessage, dataMessage,
 import type { RtmpMessage } from '../protocol/rtmp/message.ts';
 import { Amf0EcmaArray } from '../protocol/amf0.ts';
 import { KERNEL_QUEUE_CACHE_MS, KernelSendQueue } from './kernel-send-queue.ts';
+import { ACK_WINDOW_BYTES, AckRoundTrips, type RoundTripJitter } from './ack-round-trips.ts';
 
 /** The RTMP failure codes of live-pusher.zh.md 状态码 (3001-3005). */
 export type RtmpFailureCode = typeof STATUS.DNS_FAILED | typeof STATUS.CONNECT_FAILED | typeof STATUS.HANDSHAKE_FAILED | typeof STATUS.SERVER_CLOSED | typeof STATUS.READ_WRITE_FAILED;
@@ -94,6 +95,11 @@ export interface SessionStats {
   ackReceived: number;
   serverChunkSize: number;
   windowAckSize: number;
+  /** Changes between consecutive round trips timed by the server's acknowledgements (ack-round-trips.ts). */
+  roundTripJitter: RoundTripJitter;
+  /** Once the server acknowledges (ACK_WINDOW_BYTES windows): the connection's bytes it has
+   *  acknowledged, i.e. what really reached it (handshake included). */
+  bytesAcked?: number;
 }
 
 const DEFAULTS = {
@@ -135,6 +141,7 @@ export class RtmpPublishSession extends EventEmitter<RtmpPublishSessionEvents> {
   private videoSent = 0;
   private audioSent = 0;
   private ackReceived = 0;
+  private readonly roundTrips = new AckRoundTrips();
   private readonly pending = new Map<number, Pending>();
   private publishWaiter: Pending | undefined;
   private stallTimer: NodeJS.Timeout | undefined;
@@ -334,10 +341,12 @@ export class RtmpPublishSession extends EventEmitter<RtmpPublishSessionEvents> {
         this.acks.setWindowSize(d.size);
         return;
       case 'set-peer-bandwidth':
-        this.sendMessage(encodeWindowAckSize(d.size));
+        // Our window: the server acknowledges every ACK_WINDOW_BYTES, which times round trips.
+        this.sendMessage(encodeWindowAckSize(Math.min(d.size, ACK_WINDOW_BYTES)));
         return;
       case 'acknowledgement':
         this.ackReceived = d.sequenceNumber;
+        this.roundTrips.acknowledged(d.sequenceNumber, Date.now());
         return;
       case 'user-control':
         if (d.event.event === 'ping-request') this.sendMessage(encodeUserControl({ event: 'ping-response', timestamp: d.event.timestamp }));
@@ -385,7 +394,13 @@ export class RtmpPublishSession extends EventEmitter<RtmpPublishSessionEvents> {
 
   private sendMessage(msg: RtmpMessage, onFlushed?: () => void): void {
     if (this.closed) return;
-    this.socket.write(this.writer.write(msg), onFlushed ? () => onFlushed() : undefined);
+    const data = this.writer.write(msg);
+    // The connection's byte count up to this message's end (bytesWritten counts what Node still holds).
+    const end = this.socket.bytesWritten + data.length;
+    this.socket.write(data, () => {
+      this.roundTrips.flushed(end, Date.now());
+      onFlushed?.();
+    });
   }
 
   private sendCommand(cmd: RtmpCommand, streamId = 0): void {
@@ -432,6 +447,8 @@ export class RtmpPublishSession extends EventEmitter<RtmpPublishSessionEvents> {
       ackReceived: this.ackReceived,
       serverChunkSize: this.reader.chunkSize,
       windowAckSize: this.acks.windowSize,
+      roundTripJitter: this.roundTrips.jitter,
+      ...(this.ackReceived > 0 ? { bytesAcked: this.ackReceived } : {}),
     };
   }
 

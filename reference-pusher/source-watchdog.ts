@@ -3,7 +3,13 @@
 // pusher notices the silence itself: once the encoder has produced video, no video for
 // frameStallMs() is a failure of the video encoder generation, reported and restarted like an
 // encoder death (1104; -1303 once the restart budget is spent: encoder-supervisor.ts).
-// Spec: live-pusher.zh.md 状态码 1104 (视频编码失败, 内部会重启编码器), -1303 (视频编码失败).
+// The audio watchdog does the same for the encoded audio: a microphone whose samples end while
+// the camera goes on leaves a push without sound; no audio for audioStallMs() once audio flowed
+// is a failure of the audio side of the generation, restarted without a code (the spec has no
+// "audio encoder restarting" code; 1104 names the video encoder) until the budget is spent, then
+// -1304 (encoder-supervisor.ts).
+// Spec: live-pusher.zh.md 状态码 1104 (视频编码失败, 内部会重启编码器), -1303 (视频编码失败),
+// -1304 (音频编码失败).
 import type { EventEmitter } from 'node:events';
 
 /** The least silence that counts as a stall: well above any encoder hiccup on a loaded machine. */
@@ -25,20 +31,32 @@ export class FramesStalledError extends Error {
   }
 }
 
+/** The least silence of the encoded audio that counts as a stall (AAC packets come every
+ *  ~21-128 ms at the spec's sample rates): as the camera's floor, well above any hiccup. */
+export const AUDIO_STALL_MS = 3000;
+
+/** The error an audio stall is reported with (its first line is the status message's cause). */
+export class AudioStalledError extends Error {
+  constructor(readonly silentMs: number) {
+    super(`the microphone's audio stopped: no encoded audio for ${silentMs} ms`);
+    this.name = 'AudioStalledError';
+  }
+}
+
 /**
- * Watches the 'video' events of one encoder generation: armed by its first video packet,
- * re-armed by each one; after `limitMs` without one, calls `onStall` once. The timer does not
- * keep the process alive, and stops with the pipeline's 'died' or `stop()`.
+ * Watches the `event` ('video' or 'audio') events of one encoder generation: armed by the first
+ * one, re-armed by each; after `limitMs` without one, calls `onStall` once with `stalled()`. The
+ * timer does not keep the process alive, and stops with the pipeline's 'died' or `stop()`.
  */
-export function watchFrames(pipeline: EventEmitter, limitMs: number, onStall: (err: FramesStalledError) => void): { stop(): void } {
+function watchPackets<E extends Error>(pipeline: EventEmitter, event: 'video' | 'audio', limitMs: number, stalled: () => E, onStall: (err: E) => void): { stop(): void } {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const stop = (): void => {
     stopped = true;
     if (timer) clearTimeout(timer);
-    pipeline.off('video', onVideo);
+    pipeline.off(event, onPacket);
   };
-  function onVideo(): void {
+  function onPacket(): void {
     if (stopped) return;
     if (timer) {
       timer.refresh();
@@ -46,11 +64,21 @@ export function watchFrames(pipeline: EventEmitter, limitMs: number, onStall: (e
     }
     timer = setTimeout(() => {
       stop();
-      onStall(new FramesStalledError(limitMs));
+      onStall(stalled());
     }, limitMs);
     timer.unref();
   }
-  pipeline.on('video', onVideo);
+  pipeline.on(event, onPacket);
   pipeline.once('died', stop);
   return { stop };
+}
+
+/** The camera watchdog: 'video' events, FramesStalledError after `limitMs` without one. */
+export function watchFrames(pipeline: EventEmitter, limitMs: number, onStall: (err: FramesStalledError) => void): { stop(): void } {
+  return watchPackets(pipeline, 'video', limitMs, () => new FramesStalledError(limitMs), onStall);
+}
+
+/** The audio watchdog: 'audio' events, AudioStalledError after `limitMs` without one. */
+export function watchAudio(pipeline: EventEmitter, limitMs: number, onStall: (err: AudioStalledError) => void): { stop(): void } {
+  return watchPackets(pipeline, 'audio', limitMs, () => new AudioStalledError(limitMs), onStall);
 }

@@ -5,7 +5,9 @@
 // Spec: live-pusher.zh.md 通用属性 zoom (调整焦距), beauty (美颜 0-9), whiteness (美白 0-9),
 // beauty-style (smooth 光滑 / nature 自然), filter (色彩滤镜, eleven names), custom-effect with
 // skin-whiteness / skin-smoothness (0~1), applyFilter's lookup table (lut-filter.ts);
-// context-api.md setZoom ({zoom} in [1, maxZoom], one decimal) / getMaxZoom.
+// context-api.md setZoom ({zoom} in [1, maxZoom], one decimal) / getMaxZoom; the camera controls
+// the adapter applies: auto-focus (自动聚集) and toggleTorch (flashlight, back camera); applySticker's
+// overlays (stickers.ts).
 
 /** The spec's eleven filter names (live-pusher.zh.md filter). */
 export type FilterName =
@@ -24,6 +26,12 @@ export interface VideoEffects {
   filter: FilterName;
   /** applyFilter's lookup table as a .cube file (lut-filter.ts); '' when none. */
   lut: string;
+  /** applySticker's stickers (stickers.ts encodeStickers); '' when none. */
+  stickers: string;
+  /** Camera controls, applied by the camera adapter (adapters/camera/synthetic.ts): the torch
+   *  toggled by toggleTorch (only a back camera has one) and the auto-focus attribute. */
+  torch: boolean;
+  autoFocus: boolean;
 }
 
 /** The largest digital zoom: the crop keeps a quarter of the capture's width and height (a
@@ -117,5 +125,8 @@ export function effectsFromAttributes(attrs: Record<string, unknown>): VideoEffe
     whiteness: Math.max(Number(attrs['whiteness'] ?? 0), customLevel(attrs, 'skin-whiteness')),
     filter: (attrs['filter'] as FilterName | undefined) ?? 'standard',
     lut: '',
+    stickers: '',
+    torch: false,
+    autoFocus: attrs['auto-focus'] !== false,
   };
 }

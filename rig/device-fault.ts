@@ -1,16 +1,18 @@
 // The `fault` key of a rig's camera and microphone entries (docs/driver-protocol.md "Device
-// faults"): a source that never opens (missing or busy), ends, or stalls after it opened, so the
-// device status codes of live-pusher.zh.md 状态码 (-1301, -1302, 1104, -1303) can be caused on
-// purpose; and what a source can give (a camera's maxResolution, a microphone's sampleRates:
+// faults"): a source that never opens (missing or busy), ends, or stalls after it opened, or a
+// microphone that opens but delivers no samples, so the device status codes of live-pusher.zh.md
+// 状态码 (-1301, -1302, 1104, -1303, -1304, -1311) can be caused on purpose; and what a source can give (a camera's maxResolution, a microphone's sampleRates:
 // -1305, -1306). Validation only; adapters/camera/faulty.ts and adapters/microphone/faulty.ts
 // act on the fault, reference-pusher/source-limits.ts on the limits.
-import type { DeviceFault } from '../driver-protocol/types.ts';
+import type { DeviceFault as CameraFault } from '../driver-protocol/types.ts';
 
-export type { DeviceFault } from '../driver-protocol/types.ts';
+/** A camera's fault (driver-protocol DeviceFault) or a microphone's (also `no-samples`). */
+export type DeviceFault = Omit<CameraFault, 'kind'> & { kind: CameraFault['kind'] | 'no-samples' };
 
 export const DEVICE_FAULT_KINDS = ['never-opens', 'ends', 'stalls'] as const;
-/** A microphone cannot stall on its own in the reference's capture (it would block the camera too). */
-export const MICROPHONE_FAULT_KINDS = ['never-opens', 'ends'] as const;
+/** A microphone does not `stall` after it delivered (after samples, it `ends`); `no-samples`: it
+ *  opens and never delivers a sample (状态码 -1311: Mic打开成功，但是录不到音频数据). */
+export const MICROPHONE_FAULT_KINDS = ['never-opens', 'ends', 'no-samples'] as const;
 const FAULT_KEYS = ['kind', 'afterMs', 'times'] as const;
 /** afterMs: from 0 to one minute (a fault later than that is no use in a check). */
 export const FAULT_AFTER_MS_RANGE = { min: 0, max: 60_000 } as const;
@@ -46,7 +48,9 @@ export function validateDeviceFault(raw: unknown, key: string, device: 'camera' 
     fail(`${key}.kind`, `${describe(raw.kind)} is not legal for a ${device}; legal values: ${kinds.join(', ')}`, raw.kind);
   }
   const kind = raw.kind as DeviceFault['kind'];
-  if (kind === 'never-opens' && raw.afterMs !== undefined) fail(`${key}.afterMs`, 'a source that never opens has no afterMs; give it with ends or stalls', raw.afterMs);
+  if ((kind === 'never-opens' || kind === 'no-samples') && raw.afterMs !== undefined) {
+    fail(`${key}.afterMs`, `a source that ${kind === 'never-opens' ? 'never opens' : 'delivers no samples'} has no afterMs; give it with ends or stalls`, raw.afterMs);
+  }
   return {
     kind,
     ...(raw.afterMs === undefined ? {} : { afterMs: integerIn(raw.afterMs, `${key}.afterMs`, FAULT_AFTER_MS_RANGE, fail) }),

@@ -30,7 +30,7 @@ import { splitFault, withFault } from './device-fault.ts';
 
 export const DEFAULT_RIG_FILE = fileURLToPath(new URL('./default.yaml', import.meta.url));
 
-const TOP_KEYS = ['camera', 'microphone', 'permissions', 'server', 'assets', 'network', 'serial'] as const;
+const TOP_KEYS = ['camera', 'microphone', 'permissions', 'server', 'assets', 'network', 'serial', 'hardwareEncoder'] as const;
 const CAMERA_POSITIONS = ['front', 'back'] as const;
 const PERMISSION_SCOPES = ['camera', 'record'] as const;
 const ASSET_KEYS = ['bgm', 'waitingImage'] as const;
@@ -281,6 +281,11 @@ function validate(val: Validator, data: unknown): Rig {
   };
   const gear = serial(val, top.serial);
   if (gear) rig.serial = gear;
+  if (top.hardwareEncoder !== undefined && top.hardwareEncoder !== null) {
+    const hw = val.obj(top.hardwareEncoder, 'hardwareEncoder');
+    val.onlyKeys(hw, 'hardwareEncoder', ['device']);
+    rig.hardwareEncoder = { device: val.matching(hw.device, 'hardwareEncoder.device', DEVICE_PATH, 'a device path like /dev/dri/renderD128') };
+  }
   try {
     validateRigSchema(rig);
   } catch (err) {

@@ -63,7 +63,10 @@ export interface AttributesResult {
 const NUMERIC_STRING = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const MD5_HEX = /^[0-9a-fA-F]{32}$/;
 const RTMP_PROTOCOLS: readonly string[] = ['rtmp:', 'rtmps:'];
-const BOOLEAN_STRINGS: Readonly<Record<string, boolean>> = { true: true, false: false };
+const BOOLEAN_STRINGS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true],
+  ['false', false],
+]);
 const MAX_SHOWN_VALUE_CHARS = 80;
 const MAX_SUGGESTIONS = 3;
 const MAX_SUGGESTABLE_NAME_CHARS = 64;
@@ -188,7 +191,8 @@ function normalize(spec: AttributeSpec, value: unknown): AttributeValue | undefi
   switch (spec.type) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
-      return typeof value === 'string' ? BOOLEAN_STRINGS[value] : undefined;
+      // A Map, not an object: "toString" and the like are not booleans.
+      return typeof value === 'string' ? BOOLEAN_STRINGS.get(value) : undefined;
     case 'number': {
       const n = normalizeNumber(value);
       if (n === undefined) return undefined;
@@ -351,6 +355,6 @@ export function attributeFromText(name: string, text: string): unknown {
   if (!isAttributeName(name)) return text;
   const type = attribute(name).type;
   if (type === 'number' && NUMERIC_STRING.test(text.trim())) return Number(text);
-  if (type === 'boolean' && text in BOOLEAN_STRINGS) return BOOLEAN_STRINGS[text];
+  if (type === 'boolean' && BOOLEAN_STRINGS.has(text)) return BOOLEAN_STRINGS.get(text)!;
   return text;
 }

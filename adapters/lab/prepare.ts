@@ -1,10 +1,12 @@
 // Wiring a lab rig up before a run and undoing it after (issue 11 "Rig model", "Rig health and
 // sharing"): the leases on its physical resources (adapters/lab/lease.ts), the pattern fed into
-// each v4l2loopback camera (adapters/v4l2/loopback-feed.ts), the PulseAudio virtual microphone
+// each v4l2loopback camera (adapters/v4l2/loopback-feed.ts), the pattern page full screen in
+// Chromium for a physical (v4l2) camera to film (adapters/display/), the PulseAudio virtual microphone
 // (adapters/microphone/pulse-virtual.ts), simulated serial gear on socat pairs for
 // `port: simulated` (adapters/serial/socat-pair.ts) whose relay really cuts what the lab feeds
 // (POWER microphone OFF removes the virtual microphone, POWER camera-front OFF stops that loopback
-// feed), and a HELLO to real serial gear. Returns the
+// feed; with nothing of the lab to cut it is left to the checks, adapters/lab/relay-bench.ts), and
+// a HELLO to real serial gear. Returns the
 // rig as drivers must see it (simulated ports replaced by their pty paths). Whatever fails, what
 // was already set up is undone before the error is thrown.
 import type { Rig } from '../../rig/types.ts';
@@ -17,6 +19,8 @@ import { hardwareBinding, SerialGear } from '../serial/serial-gear.ts';
 import { SERIAL_GEAR } from '../../rig/types.ts';
 import type { Channel } from '../serial/line-protocol.ts';
 import type { SupervisedProcess } from '../process/supervised.ts';
+import { startPatternPage } from '../display/pattern-page.ts';
+import { browserUnavailable, showPage } from '../display/browser.ts';
 
 export class LabSetupError extends Error {
   constructor(message: string) {
@@ -35,9 +39,21 @@ export interface PreparedLab {
   close(): Promise<void>;
 }
 
-/** Whether the rig needs anything set up or leased (the all-synthetic default needs nothing). */
+/** Whether the lab feeds anything a simulated relay can cut (a v4l2loopback camera, the virtual microphone). */
+export function labHasSwitches(rig: Rig): boolean {
+  return rig.camera.front.kind === 'v4l2loopback' || rig.camera.back.kind === 'v4l2loopback' || rig.microphone.kind === 'pulse-virtual';
+}
+
+/** A simulated relay in a lab with nothing to cut is left to the checks: each starts its own on
+ *  the source it feeds (adapters/lab/relay-bench.ts), so it costs the run nothing up front. */
+export function relayLeftToChecks(rig: Rig): boolean {
+  return rig.serial?.relay?.port === SIMULATED_SERIAL_PORT && !labHasSwitches(rig);
+}
+
+/** Whether the rig needs anything set up or leased (the all-synthetic default needs nothing, nor
+ *  does a simulated relay left to the checks). */
 export function needsLab(rig: Rig): boolean {
-  return rigResources(rig).length > 0 || Boolean(rig.serial?.relay || rig.serial?.marker);
+  return rigResources(rig).length > 0 || Boolean((rig.serial?.relay && !relayLeftToChecks(rig)) || rig.serial?.marker);
 }
 
 export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab> {
@@ -75,6 +91,26 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
       notes.push(`feeding the ${position} pattern into ${cam.device}`);
     }
 
+    // A physical camera films the screen: the pattern page full screen (one screen: the front's
+    // pattern when the front camera is physical, else the back's). Without Chromium or a display
+    // the run goes on with a note (the pattern checks are not run on physical cameras anyway).
+    const filmed = (['front', 'back'] as const).find((p) => rig.camera[p].kind === 'v4l2');
+    if (filmed) {
+      const why = browserUnavailable();
+      if (why) notes.push(`pattern page not shown for the physical ${filmed} camera: ${why}`);
+      else {
+        const page = await startPatternPage(filmed);
+        undo.push(() => page.close());
+        try {
+          const shown = await showPage(page.url);
+          undo.push(() => shown.close());
+          notes.push(`showing the ${filmed} pattern full screen in Chromium (${page.url}) for the physical ${filmed} camera to film`);
+        } catch (err) {
+          notes.push(`pattern page not shown for the physical ${filmed} camera: ${(err as Error).message.split('\n')[0]}`);
+        }
+      }
+    }
+
     if (rig.microphone.kind === 'pulse-virtual') {
       const support = await ffmpegPulseSupport();
       if (!support.ok) throw new LabSetupError(`rig microphone pulse-virtual: the pusher cannot capture it: ${support.reason}`);
@@ -88,6 +124,10 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
     for (const gear of SERIAL_GEAR) {
       const cfg = rig.serial?.[gear];
       if (!cfg) continue;
+      if (gear === 'relay' && relayLeftToChecks(rig)) {
+        notes.push('simulated relay: nothing in this lab for it to cut; left to the checks, each starts its own on the source it feeds');
+        continue;
+      }
       if (cfg.port === SIMULATED_SERIAL_PORT) {
         const sim = await startSimulatedGear(gear, {
           onPower: async (channel, on) => {

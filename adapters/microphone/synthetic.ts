@@ -1,12 +1,16 @@
 // The synthetic microphone (README "Rig files"): a known tone with gaps, played live by
 // ffmpeg's aevalsrc, so pitch (voice changer), level (mute, MIC volume, AGC), reverb tail
-// (energy in the gaps) and noise are measurable in the decoded stream. Mono.
+// (energy in the gaps) and noise are measurable in the decoded stream. Mono. Its signals
+// (rig microphone `signal`, MICROPHONE_SIGNALS): the tone bursts with silent gaps (default),
+// the same tone over steady white noise of a known level (noise suppression), and a quiet tone.
 export interface ToneSpec {
   frequencyHz: number;
   onMs: number;
   offMs: number;
   /** Peak amplitude of the sine in dBFS (its RMS is 3.01 dB lower). */
   levelDbfs: number;
+  /** RMS level (dBFS) of steady white noise under the tone and in its gaps; absent: none. */
+  noiseDbfs?: number;
 }
 
 export interface MicrophoneSource {
@@ -19,6 +23,28 @@ export interface MicrophoneSource {
 
 export const DEFAULT_TONE: Readonly<ToneSpec> = { frequencyHz: 1000, onMs: 700, offMs: 300, levelDbfs: -12 };
 
+/** The signals a rig's synthetic microphone can play (`signal`; absent: tone). */
+export const MICROPHONE_SIGNALS = {
+  /** The tone bursts with silent gaps. */
+  tone: DEFAULT_TONE,
+  /** The same tone over steady white noise at -40 dBFS RMS (flat from 0 Hz to half the sample
+   *  rate), in its gaps too: what a noise suppressor removes. */
+  'tone-noise': { ...DEFAULT_TONE, noiseDbfs: -40 },
+  /** The tone 28 dB down (-40 dBFS peak): what an automatic gain brings up. */
+  'quiet-tone': { ...DEFAULT_TONE, levelDbfs: -40 },
+} as const satisfies Record<string, Readonly<ToneSpec>>;
+export type MicrophoneSignal = keyof typeof MICROPHONE_SIGNALS;
+export const MICROPHONE_SIGNAL_NAMES = Object.keys(MICROPHONE_SIGNALS) as MicrophoneSignal[];
+
+/** The tone of a named signal (absent: the default tone); a RangeError names the legal ones. */
+export function toneOfSignal(signal: string | undefined): ToneSpec {
+  if (signal === undefined) return { ...DEFAULT_TONE };
+  if (!Object.hasOwn(MICROPHONE_SIGNALS, signal)) {
+    throw new RangeError(`synthetic microphone: signal ${JSON.stringify(signal)} is not legal; legal values: ${MICROPHONE_SIGNAL_NAMES.join(', ')}`);
+  }
+  return { ...MICROPHONE_SIGNALS[signal as MicrophoneSignal] };
+}
+
 /** Linear fade at each tone edge, so the gating does not splatter broadband clicks into the
  *  gaps (which would read as reverb or noise). */
 export const TONE_RAMP_MS = 5;
@@ -29,7 +55,11 @@ export function dbfsToAmplitude(dbfs: number): number {
   return 10 ** (dbfs / 20);
 }
 
-/** The aevalsrc expression of the gated tone (seconds-based, `t` is the sample time). */
+/** Uniform noise in [-a, a] has an RMS of a/√3. */
+const UNIFORM_RMS_TO_PEAK = Math.sqrt(3);
+
+/** The aevalsrc expression of the gated tone (seconds-based, `t` is the sample time), plus the
+ *  noise: aevalsrc's random(0), uniform in [0, 1) and independent from sample to sample (white). */
 export function toneExpression(tone: ToneSpec): string {
   const period = (tone.onMs + tone.offMs) / MS_PER_S;
   const on = tone.onMs / MS_PER_S;
@@ -37,13 +67,17 @@ export function toneExpression(tone: ToneSpec): string {
   const amplitude = dbfsToAmplitude(tone.levelDbfs);
   const phase = `mod(t,${period})`;
   const gate = `if(lt(${phase},${on}),min(1,min(${phase},${on}-${phase})/${ramp}),0)`;
-  return `${amplitude.toFixed(6)}*sin(2*PI*${tone.frequencyHz}*t)*${gate}`;
+  const sine = `${amplitude.toFixed(6)}*sin(2*PI*${tone.frequencyHz}*t)*${gate}`;
+  if (tone.noiseDbfs === undefined) return sine;
+  const noisePeak = dbfsToAmplitude(tone.noiseDbfs) * UNIFORM_RMS_TO_PEAK;
+  return `${sine}+${noisePeak.toFixed(6)}*(2*random(0)-1)`;
 }
 
 function validate(tone: ToneSpec): void {
   if (!(tone.frequencyHz > 0)) throw new RangeError(`synthetic microphone: bad frequency ${tone.frequencyHz}`);
   if (!(tone.onMs > 0) || !(tone.offMs >= 0)) throw new RangeError(`synthetic microphone: bad on/off ${tone.onMs}/${tone.offMs}`);
   if (!(tone.levelDbfs <= 0)) throw new RangeError(`synthetic microphone: level ${tone.levelDbfs} dBFS is above full scale`);
+  if (tone.noiseDbfs !== undefined && !(tone.noiseDbfs <= -10)) throw new RangeError(`synthetic microphone: noise ${tone.noiseDbfs} dBFS RMS is not legal; expected at most -10 dBFS (headroom for the tone)`);
 }
 
 export function syntheticMicrophone(opts: Partial<ToneSpec> = {}): MicrophoneSource {
@@ -53,7 +87,7 @@ export function syntheticMicrophone(opts: Partial<ToneSpec> = {}): MicrophoneSou
     kind: 'synthetic',
     tone,
     describe: () =>
-      `synthetic microphone ${tone.frequencyHz} Hz, ${tone.onMs} ms on / ${tone.offMs} ms off, ${tone.levelDbfs} dBFS peak`,
+      `synthetic microphone ${tone.frequencyHz} Hz, ${tone.onMs} ms on / ${tone.offMs} ms off, ${tone.levelDbfs} dBFS peak${tone.noiseDbfs === undefined ? '' : `, white noise ${tone.noiseDbfs} dBFS RMS`}`,
     async inputArgs({ sampleRate }) {
       if (!Number.isInteger(sampleRate) || sampleRate <= 0) throw new RangeError(`synthetic microphone: bad sample rate ${sampleRate}`);
       const graph = `aevalsrc=exprs='${toneExpression(tone)}':s=${sampleRate}:c=${CHANNEL_LAYOUT}`;

@@ -7,12 +7,17 @@
 //   only when verbose);
 // - the publish grace window (30 s in 4.x, which delays 'donePublish' and shifts the timestamps
 //   of a re-publish from the same address) is set to 0 on every publish;
+// - it acknowledges what it receives (RTMP spec §5.4.3: after each window of the size the peer
+//   set with Window Acknowledgement Size, an Acknowledgement with the bytes received so far),
+//   which 4.x leaves out (it stores the window and never acks): a pusher times the round trip of
+//   its bytes by these, as it does against other servers;
 // - it stops cleanly on SIGTERM (the parent's close()) or when the parent goes away (IPC
 //   'disconnect'), and flushes its last reports before it exits.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
 import { rmSync } from 'node:fs';
 import type { Server } from 'node:net';
+import { AcknowledgementTracker } from '../../protocol/rtmp/acknowledgement.ts';
 import { CHILD_EXIT, type ChildToParent, type NmsChildConfig, type NmsStreamInfo } from './nms-messages.ts';
 
 const require = createRequire(import.meta.url);
@@ -39,6 +44,28 @@ interface NmsInstance {
   stop(): Promise<void>;
 }
 type NmsConstructor = new (config: object, configPath?: string) => NmsInstance;
+/** node-media-server 4.x's RTMP protocol object (one per connection). */
+interface NmsRtmp {
+  /** The window the peer set (Window Acknowledgement Size), 0 until it does. */
+  ackSize?: number;
+  parserData(buffer: Buffer): string | null;
+  sendACK(size: number): void;
+}
+
+/** Makes every RTMP connection acknowledge the bytes it receives, per the window its peer set. */
+function acknowledgeReceivedBytes(Rtmp: { prototype: NmsRtmp }): void {
+  const parse = Rtmp.prototype.parserData;
+  const trackers = new WeakMap<NmsRtmp, AcknowledgementTracker>();
+  Rtmp.prototype.parserData = function (this: NmsRtmp, buffer: Buffer): string | null {
+    const err = parse.call(this, buffer);
+    let acks = trackers.get(this);
+    if (!acks) trackers.set(this, (acks = new AcknowledgementTracker()));
+    acks.setWindowSize(this.ackSize ?? 0);
+    const due = acks.received(buffer.length);
+    if (!err && due !== undefined) this.sendACK(due);
+    return err;
+  };
+}
 interface NmsLogger {
   level: string;
 }
@@ -95,6 +122,7 @@ async function main(): Promise<void> {
 
   const NodeMediaServer = require('node-media-server') as NmsConstructor;
   const logger = require('node-media-server/src/core/logger.js') as NmsLogger;
+  acknowledgeReceivedBytes(require('node-media-server/src/protocol/rtmp.js') as { prototype: NmsRtmp });
 
   // No http/https/rtmps sections: NMS then opens no HTTP listener and no TLS listener.
   const nms = new NodeMediaServer({ bind: config.host, rtmp: { port: config.port }, store: { path: config.storeDir } });

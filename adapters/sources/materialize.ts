@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { syntheticCamera, type CameraPosition } from '../camera/synthetic.ts';
-import { syntheticMicrophone } from '../microphone/synthetic.ts';
+import { syntheticMicrophone, toneOfSignal } from '../microphone/synthetic.ts';
 import { ffmpegPath } from '../ffmpeg.ts';
 import { SupervisedProcess } from '../process/supervised.ts';
 import type { Rig } from '../../rig/types.ts';
@@ -74,14 +74,14 @@ async function cameraArgs(position: CameraPosition, url: string): Promise<string
   ];
 }
 
-async function microphoneArgs(url: string): Promise<string[]> {
-  const mic = syntheticMicrophone();
+async function microphoneArgs(url: string, signal: string | undefined): Promise<string[]> {
+  const mic = syntheticMicrophone(toneOfSignal(signal));
   return [...(await mic.inputArgs({ sampleRate: SOURCE_SAMPLE_RATE })), '-vn', '-c:a', 'aac', '-b:a', SOURCE_AUDIO_BITRATE, '-f', 'flv', url];
 }
 
-/** Writes TONE_FILE_SECONDS of the tone as a WAV file. */
-async function writeToneFile(path: string): Promise<void> {
-  const mic = syntheticMicrophone();
+/** Writes TONE_FILE_SECONDS of the tone (the rig's `signal`) as a WAV file. */
+async function writeToneFile(path: string, signal: string | undefined): Promise<void> {
+  const mic = syntheticMicrophone(toneOfSignal(signal));
   const input = (await mic.inputArgs({ sampleRate: SOURCE_SAMPLE_RATE })).filter((a) => a !== '-re');
   await promisify(execFile)(ffmpegPath(), ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input, '-t', String(TONE_FILE_SECONDS), '-c:a', TONE_FILE_SAMPLE_FORMAT, '-y', path]);
 }
@@ -149,12 +149,13 @@ export async function materializeSources(rig: Rig, target: SourceTarget, tag: st
     if (rig.microphone.kind === 'synthetic') {
       const stream = `${SOURCE_STREAM_PREFIX}${tag}-microphone`;
       const url = target.rtmpUrl(stream);
+      const signal = rig.microphone.signal;
       streams['microphone'] = stream;
       fileDir = await mkdtemp(join(tmpdir(), SOURCE_STREAM_PREFIX));
       const file = join(fileDir, `${stream}.wav`);
       out.microphone = { ...rig.microphone, kind: 'synthetic', url, file };
-      jobs.push(microphoneArgs(url).then(async (args) => void started.push(await startPublisher('microphone', args))));
-      jobs.push(writeToneFile(file));
+      jobs.push(microphoneArgs(url, signal).then(async (args) => void started.push(await startPublisher(`microphone ${signal ?? 'tone'}`, args))));
+      jobs.push(writeToneFile(file, signal));
     }
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -32,7 +32,8 @@ export function v4l2LoopbackCamera(device: string, position: CameraPosition): Ca
     captureHeight: DEFAULT_CAPTURE_HEIGHT,
     describe: () => `v4l2loopback ${position} camera ${device} (fed with the ${position} pattern)`,
     async inputArgs(opts) {
-      const args = await base.inputArgs(opts);
+      // The feed is the bench's pattern: a loopback device has no focus or torch to set.
+      const args = await base.inputArgs({ fps: opts.fps });
       const size = args.indexOf('-video_size');
       if (size >= 0) args[size + 1] = `${DEFAULT_CAPTURE_WIDTH}x${DEFAULT_CAPTURE_HEIGHT}`;
       return args;

@@ -1,6 +1,7 @@
 // `lpbench bench [--list] [name ...]`: runs the benchmarks in bench/perf/ (all but the long ones
 // when none is named) and prints each one's figures, always as a ratio against a baseline
 // measured in the same run. `--minutes N` sets how long the soak benchmark pushes.
+import * as glassToGlass from '../perf/glass-to-glass.ts';
 import * as protocolThroughput from '../perf/protocol-throughput.ts';
 import * as soak from '../perf/soak.ts';
 
@@ -15,15 +16,15 @@ interface Benchmark<R> {
   format(r: R): string;
 }
 
-const BENCHMARKS: Benchmark<never>[] = [protocolThroughput as unknown as Benchmark<never>, soak as unknown as Benchmark<never>];
-/** Benchmarks that run for minutes: only when named. */
-const NAMED_ONLY = new Set([soak.NAME]);
+const BENCHMARKS: Benchmark<never>[] = [protocolThroughput as unknown as Benchmark<never>, glassToGlass as unknown as Benchmark<never>, soak as unknown as Benchmark<never>];
+/** Benchmarks that run long or need lab tools (socat): only when named. */
+const NAMED_ONLY = new Set([soak.NAME, glassToGlass.NAME]);
 const MAX_MINUTES = 24 * 60;
 
 export const USAGE =
   'usage: lpbench bench [--list] [name ...]\n\n' +
   '  --list         name and describe the benchmarks\n' +
-  '  name           run only these (default: all but soak, which runs only when named)\n' +
+  '  name           run only these (default: all but soak and glass-to-glass, which run only when named)\n' +
   '  --minutes N    how long soak pushes (default 30)';
 
 class UsageError extends Error {}

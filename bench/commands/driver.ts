@@ -2,9 +2,12 @@
 // (docs/driver-protocol.md). stdout carries protocol lines only; logs go to stderr.
 import { createInterface } from 'node:readline';
 import { DriverSession, type Outgoing } from '../../reference-pusher/driver.ts';
+import { EMULATED_PLATFORMS } from '../../reference-pusher/platform-codes.ts';
 import { redactWrites } from '../../adapters/process/redacted-writes.ts';
 
-export const USAGE = 'usage: lpbench driver\n\nThe reference pusher as an IUT: the driver protocol (newline-delimited JSON) on stdin/stdout.';
+export const USAGE =
+  'usage: lpbench driver\n\nThe reference pusher as an IUT: the driver protocol (newline-delimited JSON) on stdin/stdout.\n' +
+  `LPB_DRIVER_PLATFORM=<${EMULATED_PLATFORMS.join('|')}> emulates that platform: hello.platform says so, and its platform-specific status codes are emitted (ios: 4998 / 4999 when enable-mic / muted toggle).`;
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) {
@@ -13,6 +16,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (argv.length > 0) {
     process.stderr.write(`lpbench driver takes no arguments (got ${argv.join(' ')}); it speaks NDJSON on stdin/stdout\n`);
+    return 2;
+  }
+  const platform = process.env['LPB_DRIVER_PLATFORM'] || undefined;
+  if (platform !== undefined && !EMULATED_PLATFORMS.includes(platform)) {
+    process.stderr.write(`LPB_DRIVER_PLATFORM: ${JSON.stringify(platform)} is not legal; legal values: ${EMULATED_PLATFORMS.join(', ')} (or unset: this machine's platform)\n`);
     return 2;
   }
   // stdout is the protocol and is never touched; stderr is read by people.
@@ -24,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const done = new Promise<number>((resolve) => {
     finished = resolve;
   });
-  const session = new DriverSession(write, () => finished(0));
+  const session = new DriverSession(write, () => finished(0), {}, platform);
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
   let queue: Promise<void> = Promise.resolve();
   rl.on('line', (line) => {

@@ -18,4 +18,9 @@ export const CODES_NOT_APPLICABLE: NotApplicableRow[] = [
     STATUS.ROOM_ANCHOR_VIDEO,
     STATUS.ROOM_ANCHOR_AUDIO,
   ].map((code) => ({ key: statusKey(code), reason: ROOM_REASON })),
+  {
+    key: statusKey(STATUS.NO_ERROR),
+    reason:
+      '0 (无错误) names the absence of an error, not an event: no row of live-pusher.zh.md or context-api.md says when a statechange carries it (every other code is tied to a step of pushing or a fault), so no desk scenario can require it, and the spec does not forbid it either, so its absence cannot be judged as a rule',
+  },
 ];

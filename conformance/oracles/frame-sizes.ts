@@ -29,10 +29,17 @@ export function parseShowinfoSize(line: string, at = Date.now()): FrameSize | nu
   return { ptsMs: Number(m[1]) * MS_PER_S, width: Number(m[2]), height: Number(m[3]), at };
 }
 
+export interface FrameSizeOptions {
+  /** Decode keyframes only (-skip_frame nokey): a fraction of the work, and still every size
+   *  change, since H.264 can change its size only at a keyframe (a new SPS takes effect at an IDR). */
+  keyframesOnly?: boolean;
+}
+
 /** ffmpeg arguments that decode `input`'s first video stream and print each frame's size. */
-export function frameSizeArgs(input: string): string[] {
+export function frameSizeArgs(input: string, opts: FrameSizeOptions = {}): string[] {
   return [
     '-hide_banner', '-nostdin', '-loglevel', 'info', '-rw_timeout', String(READ_TIMEOUT_MS * US_PER_MS),
+    ...(opts.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
     '-copyts', '-i', input, '-map', '0:v:0', '-vf', 'showinfo', '-f', 'null', '-',
   ];
 }
@@ -42,9 +49,9 @@ export interface FrameSizeWatch {
   stop(): Promise<FrameSize[]>;
 }
 
-async function startReader(input: string): Promise<{ proc: SupervisedProcess; sizes: FrameSize[] }> {
+async function startReader(input: string, opts: FrameSizeOptions = {}): Promise<{ proc: SupervisedProcess; sizes: FrameSize[] }> {
   const sizes: FrameSize[] = [];
-  const proc = await SupervisedProcess.start({ name: 'ffmpeg frame size reader', command: ffmpegPath(), args: frameSizeArgs(input), stdin: false, stdoutMode: 'ignore' });
+  const proc = await SupervisedProcess.start({ name: 'ffmpeg frame size reader', command: ffmpegPath(), args: frameSizeArgs(input, opts), stdin: false, stdoutMode: 'ignore' });
   proc.on('stderr-line', (line: string) => {
     const s = parseShowinfoSize(line);
     if (s) sizes.push(s);
@@ -53,8 +60,8 @@ async function startReader(input: string): Promise<{ proc: SupervisedProcess; si
 }
 
 /** Starts reading a live stream's frame sizes. */
-export async function watchFrameSizes(url: string): Promise<FrameSizeWatch> {
-  const { proc, sizes } = await startReader(url);
+export async function watchFrameSizes(url: string, opts: FrameSizeOptions = {}): Promise<FrameSizeWatch> {
+  const { proc, sizes } = await startReader(url, opts);
   return {
     async stop() {
       await proc.close();

@@ -1,12 +1,13 @@
 // Spectral and envelope measures of decoded mono PCM for the audio checks: the level of one
 // frequency band (a BGM tone beside the microphone's), the share of the power away from a tone
 // (a voice changer's timbre), and the decay time of the tail in the gaps of the gated tone
-// (audio-reverb-type). Pure functions of the samples; pitch and the tone's on/off alignment
+// (audio-reverb-type), and the noise around a gated tone, in its gaps and beside it while it
+// sounds (enable-ans). Pure functions of the samples; pitch and the tone's on/off alignment
 // come from audio.ts.
-// Spec: live-pusher.zh.md 通用属性 (audio-reverb-type, voice-changer-type), context-api.md
+// Spec: live-pusher.zh.md 通用属性 (audio-reverb-type, voice-changer-type, enable-ans), context-api.md
 // (playBGM, setBGMVolume).
 import { DEFAULT_TONE, type ToneSpec } from '../../adapters/microphone/synthetic.ts';
-import { DBFS_FLOOR, alignTone, powerSpectrum, toDbfs } from './audio.ts';
+import { DBFS_FLOOR, GAP_MARGIN_MS, alignTone, powerSpectrum, toDbfs } from './audio.ts';
 
 const MS_PER_S = 1000;
 /** Sum of the squared Hann window over its length, per sample (3/8). */
@@ -154,4 +155,41 @@ export function gatedOnLevelDbfs(samples: Float32Array, sampleRate: number): num
   const on = levels.filter((l) => l >= peak - ON_BELOW_PEAK_DB).sort((a, b) => a - b);
   if (on.length * ON_BLOCK_MS < MIN_ON_MS) return null;
   return on[Math.floor(on.length / 2)]!;
+}
+
+export interface ToneAndNoise {
+  /** RMS of the tone's on-windows (dBFS; the noise under it adds little). */
+  toneDbfs: number;
+  /** RMS of the gaps (dBFS): the noise floor between the bursts. */
+  gapDbfs: number;
+  /** Level (dBFS) of [lowHz, highHz] within the on-windows: the noise beside the sounding tone,
+   *  which a gate that only mutes the gaps leaves. */
+  besideToneDbfs: number;
+  /** Whole on-windows read for besideToneDbfs. */
+  windows: number;
+}
+
+/**
+ * A gated tone and the noise around it (enable-ans): the tone's level, the noise floor in its
+ * gaps, and the noise in a band away from the tone while it sounds. On-windows and gaps are
+ * placed by alignTone (edge margins left out). Null when less than one period was recorded or
+ * no whole on-window is long enough for a spectrum.
+ */
+export function toneAndNoise(samples: Float32Array, sampleRate: number, tone: ToneSpec, band: { lowHz: number; highHz: number }): ToneAndNoise | null {
+  const aligned = alignTone(samples, sampleRate, tone);
+  if (!aligned) return null;
+  const period = ((tone.onMs + tone.offMs) / MS_PER_S) * sampleRate;
+  const margin = (GAP_MARGIN_MS / MS_PER_S) * sampleRate;
+  const onLen = (tone.onMs / MS_PER_S) * sampleRate - 2 * margin;
+  let power = 0;
+  let windows = 0;
+  for (let start = ((aligned.offsetMs / MS_PER_S) * sampleRate) - period; start < samples.length; start += period) {
+    const from = Math.round(start + margin);
+    const to = Math.round(start + margin + onLen);
+    if (from < 0 || to > samples.length) continue;
+    power += 10 ** (bandLevelDbfs(samples.subarray(from, to), sampleRate, band.lowHz, band.highHz) / 10);
+    windows++;
+  }
+  if (windows === 0) return null;
+  return { toneDbfs: aligned.onRmsDbfs, gapDbfs: aligned.gapRmsDbfs, besideToneDbfs: toDbfs(Math.sqrt(power / windows)), windows };
 }

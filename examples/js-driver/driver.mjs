@@ -92,10 +92,13 @@ function encodeSettings() {
   return { ...a, ...size, kbps: maxKbps };
 }
 
-/** The rig's permission answers: a denied camera pushes black (errCode 10001), a denied microphone silence (10002). */
+/** The rig's permission answers: a denied camera pushes black (errCode 10001), a denied microphone
+ *  silence (10002). 10001 and 10002 are status codes as well (状态码): both events are due. */
 function permitted(scope, errCode, what) {
   if (rig.permissions?.[scope] !== 'denied') return true;
-  emit('error', { errCode, errMsg: `${what} permission denied (scope.${scope})` });
+  const errMsg = `${what} permission denied (scope.${scope})`;
+  emit('error', { errCode, errMsg });
+  status(errCode, errMsg);
   return false;
 }
 

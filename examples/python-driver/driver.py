@@ -136,10 +136,12 @@ class Push:
     @staticmethod
     def permitted(rig, scope, err_code, what):
         """The rig's permission answers: a denied camera pushes black (errCode 10001), a denied
-        microphone silence (10002)."""
+        microphone silence (10002). 10001 and 10002 are status codes as well: both events are due."""
         if (rig.get("permissions") or {}).get(scope) != "denied":
             return True
-        emit("error", {"errCode": err_code, "errMsg": "%s permission denied (scope.%s)" % (what, scope)})
+        err_msg = "%s permission denied (scope.%s)" % (what, scope)
+        emit("error", {"errCode": err_code, "errMsg": err_msg})
+        status(err_code, err_msg)
         return False
 
     @staticmethod

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  DEFAULT_HELLO_TIMEOUT_MS,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_START_TIMEOUT_MS,
   DISPOSE_REPLY_TIMEOUT_MS,
@@ -35,7 +36,7 @@ describe('docs/driver-protocol.md', () => {
   });
 
   it('states the timeouts the client uses', () => {
-    for (const [name, ms] of Object.entries({ DEFAULT_START_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DISPOSE_REPLY_TIMEOUT_MS, EXIT_GRACE_MS, STDERR_SETTLE_MS })) {
+    for (const [name, ms] of Object.entries({ DEFAULT_START_TIMEOUT_MS, DEFAULT_HELLO_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DISPOSE_REPLY_TIMEOUT_MS, EXIT_GRACE_MS, STDERR_SETTLE_MS })) {
       expect(DOC, name).toMatch(new RegExp(`\\| ${ms / 1000} s \\(${ms} ms\\)[^|]*\\| \`${name}\`|${ms} ms[^|]*\\| \`${name}\``));
     }
   });

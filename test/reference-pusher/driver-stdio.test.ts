@@ -92,6 +92,8 @@ describe('lpbench driver over stdio', () => {
     expect((await d.request(4, 'create', { attrs: { fps: 45 } }))['error']).toMatchObject({ errMsg: expect.stringMatching(/fps: 45 is not legal/) });
     expect((await d.request(5, 'create', { attrs: {} }))['result']).toBeDefined();
     expect((await d.request(6, 'call', { name: 'teleport' }))['error']).toMatchObject({ errMsg: expect.stringMatching(/not supported/) });
+    expect((await d.request(7, 'call', { name: 'toString' }))['error']).toMatchObject({ errMsg: expect.stringMatching(/toString:fail not supported/) });
+    expect((await d.request(8, 'bench', { event: 'sleep', phase: 'begin' }))['error']).toMatchObject({ errMsg: expect.stringMatching(/event "sleep" is not known; expected "interruption" or "background"/) });
   });
 
   it('pushes to the server with the start codes in order, sends netstatus, and exits on dispose', async () => {

@@ -1,8 +1,8 @@
-// The encoder supervisor's decisions (live-pusher.zh.md 状态码 -1301, -1302, 1104, -1303): the
+// The encoder supervisor's decisions (live-pusher.zh.md 状态码 -1301, -1302, 1104, -1303, -1304): the
 // restart budget on an injected clock and the failure codes.
 import { describe, expect, it } from 'vitest';
 import { statusCode } from '../../spec/index.ts';
-import { ENCODER_RESTART_LIMIT, RestartBudget, deathReport, followUpFailureReport, startFailureReport } from '../../reference-pusher/encoder-supervisor.ts';
+import { ENCODER_RESTART_LIMIT, RestartBudget, audioDeathReport, deathReport, followUpFailureReport, startFailureReport } from '../../reference-pusher/encoder-supervisor.ts';
 import { MicrophoneUnavailableError } from '../../adapters/microphone/devices.ts';
 
 /** A clock the test moves by hand. */
@@ -53,6 +53,23 @@ describe('supervisor reports', () => {
       code: -1303,
       message: `${statusCode(-1303).meaning}: ffmpeg exited with code 1 (3 restarts within 10 s did not help)`,
     });
+  });
+
+  it('an audio stall within budget has no code (restarted quietly); past it, -1304 with the cause', () => {
+    expect(audioDeathReport('restart', err)).toBeNull();
+    expect(audioDeathReport('give-up', err, { count: 3, windowMs: 10_000 })).toEqual({
+      code: -1304,
+      message: `${statusCode(-1304).meaning}: ffmpeg exited with code 1 (3 restarts within 10 s did not help)`,
+    });
+  });
+
+  it('a failed start whose microphone, opened alone, stays silent is -1311; a probe that fails too changes nothing', () => {
+    expect(startFailureReport('camera', err, 'silent')).toEqual({
+      code: -1311,
+      message: `${statusCode(-1311).meaning}: ffmpeg exited with code 1; opened alone, the microphone delivered no sample within 2500 ms`,
+    });
+    expect(startFailureReport('camera', err, 'fails').code).toBe(-1301);
+    expect(startFailureReport('camera', err, 'delivers').code).toBe(-1301);
   });
 
   it('a failed start is -1301 while opening the camera, else -1302', () => {

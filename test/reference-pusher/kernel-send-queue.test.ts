@@ -31,6 +31,22 @@ describe('KernelSendQueue', () => {
     expect(q.bytes(0)).toBe(0);
   });
 
+  it('keeps the last figure through a transient read failure and reads again after it', () => {
+    const line = (tx: number) => `  sl  local_address rem_address   st tx_queue rx_queue\n   0: 0100007F:0001 0100007F:0002 01 ${tx.toString(16).padStart(8, '0')}:00000000\n`;
+    let fail = false;
+    let tx = 500;
+    const q = new KernelSendQueue(() => ({ local: 1, remote: 2 }), () => {
+      if (fail) throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' });
+      return line(tx);
+    });
+    expect(q.bytes(0)).toBe(500);
+    fail = true;
+    expect(q.bytes(1)).toBe(500);
+    fail = false;
+    tx = 700;
+    expect(q.bytes(2)).toBe(700);
+  });
+
   it.runIf(process.platform === 'linux')('sees bytes a peer that does not read leaves in the kernel', async () => {
     const accepted: Socket[] = [];
     const server = createServer((s) => {

@@ -3,7 +3,8 @@
 // real time by tag timestamp, to the embedded node-media-server, while an independent ffprobe
 // reads the stream back live. What the server relays must have the source's codecs (H.264, AAC),
 // size, audio sample rate and video frame count (± 1 GOP). README "What the checks believe"
-// (judge what reached the server); FLV spec E.4.2/E.4.3 tag bodies; Adobe RTMP spec §7.1.4/§7.1.5 media messages.
+// (judge what reached the server); FLV spec E.4.2/E.4.3 tag bodies; Adobe RTMP spec §7.1.4/§7.1.5 media messages,
+// §5.4.3 acknowledgements (the server acks each window the session set).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath, ffprobePath } from '../../adapters/ffmpeg.ts';
 import { SupervisedProcess } from '../../adapters/process/supervised.ts';
@@ -141,7 +142,12 @@ describe('RTMP session -> node-media-server -> ffprobe', () => {
         }
       }
       await sleep(TAIL_MS);
-      expect(session.stats().videoFramesSent).toBe(videoTags.length);
+      const stats = session.stats();
+      expect(stats.videoFramesSent).toBe(videoTags.length);
+      // The embedded server acknowledges each window the session set (adapters/server/nms-child.ts,
+      // RTMP spec §5.4.3), and the session times round trips by them (netJitter).
+      expect(stats.ackReceived).toBeGreaterThan(0);
+      expect(stats.roundTripJitter.count).toBeGreaterThan(0);
       await session.close();
       await exitWithin(probe.proc, PROBE_EXIT_TIMEOUT_MS);
     } finally {

@@ -3,7 +3,7 @@
 // the encoder died or stop().
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { FRAME_STALL_MIN_MS, FramesStalledError, frameStallMs, watchFrames } from '../../reference-pusher/source-watchdog.ts';
+import { AUDIO_STALL_MS, AudioStalledError, FRAME_STALL_MIN_MS, FramesStalledError, frameStallMs, watchAudio, watchFrames } from '../../reference-pusher/source-watchdog.ts';
 
 const LIMIT_MS = 3000;
 
@@ -48,5 +48,41 @@ describe('watchFrames', () => {
   it('the limit is the larger of the floor and four frame intervals', () => {
     expect(frameStallMs(30)).toBe(FRAME_STALL_MIN_MS);
     expect(frameStallMs(1)).toBe(4000);
+  });
+});
+
+describe('watchAudio', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('fires once, the limit after the last audio, and ignores video', () => {
+    const pipeline = new EventEmitter();
+    const stalls: AudioStalledError[] = [];
+    watchAudio(pipeline, AUDIO_STALL_MS, (e) => stalls.push(e));
+    vi.advanceTimersByTime(AUDIO_STALL_MS * 2);
+    expect(stalls).toHaveLength(0);
+    pipeline.emit('audio');
+    vi.advanceTimersByTime(AUDIO_STALL_MS - 1);
+    pipeline.emit('audio');
+    for (let i = 0; i < 10; i++) {
+      vi.advanceTimersByTime(AUDIO_STALL_MS / 10);
+      pipeline.emit('video');
+    }
+    expect(stalls).toHaveLength(1);
+    expect(stalls[0]!.message).toBe(`the microphone's audio stopped: no encoded audio for ${AUDIO_STALL_MS} ms`);
+    pipeline.emit('audio');
+    vi.advanceTimersByTime(AUDIO_STALL_MS * 2);
+    expect(stalls).toHaveLength(1);
+    expect(pipeline.listenerCount('audio')).toBe(0);
+  });
+
+  it('stays silent after the encoder died', () => {
+    const pipeline = new EventEmitter();
+    const onStall = vi.fn();
+    watchAudio(pipeline, AUDIO_STALL_MS, onStall);
+    pipeline.emit('audio');
+    pipeline.emit('died', new Error('x'));
+    vi.advanceTimersByTime(AUDIO_STALL_MS * 2);
+    expect(onStall).not.toHaveBeenCalled();
   });
 });

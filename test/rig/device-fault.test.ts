@@ -19,11 +19,14 @@ describe('rig device faults', () => {
     expect(rig.camera.back).toEqual({ kind: 'file', path: '/tmp/clip.mp4', fault: { kind: 'stalls', afterMs: 0 } });
     expect(rig.microphone).toEqual({ kind: 'synthetic', fault: { kind: 'never-opens' } });
     expect(load({}).camera.front).toEqual({ kind: 'synthetic' });
+    expect(load({ microphone: { kind: 'synthetic', fault: { kind: 'no-samples', times: 1 } } }).microphone).toEqual({ kind: 'synthetic', fault: { kind: 'no-samples', times: 1 } });
   });
 
   it.each([
     [{ camera: { front: { fault: { kind: 'explodes' } } } }, 'camera.front.fault.kind', /"explodes" is not legal for a camera; legal values: never-opens, ends, stalls/],
-    [{ microphone: { fault: { kind: 'stalls' } } }, 'microphone.fault.kind', /"stalls" is not legal for a microphone; legal values: never-opens, ends/],
+    [{ microphone: { fault: { kind: 'stalls' } } }, 'microphone.fault.kind', /"stalls" is not legal for a microphone; legal values: never-opens, ends, no-samples/],
+    [{ camera: { front: { fault: { kind: 'no-samples' } } } }, 'camera.front.fault.kind', /"no-samples" is not legal for a camera/],
+    [{ microphone: { fault: { kind: 'no-samples', afterMs: 10 } } }, 'microphone.fault.afterMs', /delivers no samples has no afterMs/],
     [{ camera: { front: { fault: { kind: 'ends', afterMs: -1 } } } }, 'camera.front.fault.afterMs', /-1 is not legal; must be an integer from 0 to 60000/],
     [{ camera: { back: { fault: { kind: 'ends', afterMs: 1.5 } } } }, 'camera.back.fault.afterMs', /1.5 is not legal/],
     [{ camera: { front: { fault: { kind: 'ends', times: 0 } } } }, 'camera.front.fault.times', /0 is not legal; must be an integer from 1 to 100/],

@@ -25,6 +25,7 @@ describe('loadRig', () => {
       server: { kind: 'embedded' },
       assets: {},
       network: {},
+      serial: { relay: { port: 'simulated', baudRate: 9600 } },
     });
   });
 

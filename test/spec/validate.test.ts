@@ -131,6 +131,10 @@ describe('validateAttribute: legal values', () => {
     expect(validateAttribute(name, value)).toEqual({ ok: true, value: normalized });
   });
 
+  it('a name of Object.prototype is not a boolean ("toString", "constructor")', () => {
+    for (const text of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) expect(validateAttribute('background-mute', text).ok).toBe(false);
+  });
+
   it('never throws, and a normalized value validates to itself', () => {
     fc.assert(
       fc.property(fc.constantFrom(...attributeNames), fc.anything(), (name, value) => {

@@ -2,17 +2,18 @@
 // playBGM of the music over http from 1 s to 12 s, setBGMVolume "0.5", pauseBGM, resumeBGM,
 // stopBGM, then playBGM of the local file for its last 1.2 s (to its end of range), then two
 // loads that must fail with 10003 (an http URL that answers 404, a local file that is no
-// audio). The music's tone steps up every second (bgm-media.ts), so the frequency heard at the
-// server tells where in the music the pusher is; the microphone's 1000 Hz tone must go on
-// throughout.
+// audio), as an errCode and as a status code. The music's tone steps up every second
+// (bgm-media.ts), so the frequency heard at the server tells where in the music the pusher is;
+// the microphone's 1000 Hz tone must go on throughout.
 // Spec: context-api.md playBGM ({url, startTimeMs?, endTimeMs?}; fires bgmstart / bgmprogress /
 // bgmcomplete; failure: 10003), stopBGM / pauseBGM / resumeBGM, setBGMVolume ({volume}: 0–1,
 // typed string); live-pusher.zh.md 事件 bindbgmstart, bindbgmprogress (detail = {progress,
-// duration}), bindbgmcomplete; 错误码 10003 (背景音资源（BGM）加载失败).
+// duration}), bindbgmcomplete; 错误码 and 状态码 10003 (背景音资源（BGM）加载失败).
 import { check, type CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
 import { bandLevelDbfs, peakFrequencyIn } from '../../oracles/spectrum.ts';
-import { ERROR } from '../../../spec/codes.ts';
+import { ERROR, STATUS } from '../../../spec/codes.ts';
+import { statusKey } from '../../../reports/spec-rows.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { expectAtLeast, expectAtMost, expectWithin, fail } from '../support/expect.ts';
 import { RUNTIME_LIMIT_MS, baselineWindow, runSteps, stepWindow, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
@@ -53,6 +54,27 @@ const AFTER_COMPLETE_MS = 1000;
 
 const STEP = { play: 0, volume: 1, pause: 2, resume: 3, stop: 4, playLast: 5, missing: 6, notAudio: 7 } as const;
 
+/** The checks of this file, by what they judge: each step is pushed for the checks that read it
+ *  or need the music in the state it leaves (RuntimeStep.for). */
+const C = {
+  mixed: 'context/playBGM/mixed',
+  volume: 'context/setBGMVolume/0.5',
+  pause: 'context/pauseBGM/silent',
+  stop: 'context/stopBGM/silent',
+  resume: 'context/resumeBGM/where-paused',
+  start: 'events/bgmstart/on-play',
+  progress: 'events/bgmprogress/consistent',
+  complete: 'events/bgmcomplete/end-of-range',
+  error404: 'error-codes/10003/http-404',
+  errorNotAudio: 'error-codes/10003/not-audio',
+  status: 'status-codes/10003/bgm-load-failed',
+} as const;
+
+/** Wall time of the next step pushed after step i, or +Infinity. */
+function nextPushedAt(run: RuntimeRun, i: number): number {
+  return run.steps.slice(i + 1).find((s) => s.pushed)?.at ?? Number.POSITIVE_INFINITY;
+}
+
 interface BgmRun {
   run: RuntimeRun;
   events: IutEvent[];
@@ -68,17 +90,18 @@ const bgmScenario = sharedScenario(
     const media = await makeBgmMedia(ctx.workDir);
     try {
       const steps: RuntimeStep[] = [
-        { name: 'playBGM http 1-7 s', call: 'playBGM', args: { url: media.url, startTimeMs: PLAY_FROM_MS, endTimeMs: PLAY_TO_MS } },
-        { name: 'setBGMVolume "0.5"', call: 'setBGMVolume', args: { volume: '0.5' } },
-        { name: 'pauseBGM', call: 'pauseBGM' },
-        { name: 'resumeBGM', call: 'resumeBGM' },
-        { name: 'stopBGM', call: 'stopBGM' },
-        { name: 'playBGM local file 6-7.2 s', call: 'playBGM', args: { url: media.file, startTimeMs: LAST_FROM_MS, endTimeMs: LAST_TO_MS } },
-        { name: 'playBGM http 404', call: 'playBGM', args: { url: media.missingUrl } },
-        { name: 'playBGM not audio', call: 'playBGM', args: { url: media.notAudio } },
+        { name: 'playBGM http 1-12 s', call: 'playBGM', args: { url: media.url, startTimeMs: PLAY_FROM_MS, endTimeMs: PLAY_TO_MS }, for: [C.mixed, C.volume, C.pause, C.stop, C.resume, C.start, C.progress] },
+        { name: 'setBGMVolume "0.5"', call: 'setBGMVolume', args: { volume: '0.5' }, for: [C.volume, C.resume] },
+        { name: 'pauseBGM', call: 'pauseBGM', for: [C.pause, C.resume, C.progress] },
+        { name: 'resumeBGM', call: 'resumeBGM', for: [C.resume, C.progress] },
+        { name: 'stopBGM', call: 'stopBGM', for: [C.stop, C.resume, C.progress] },
+        { name: 'playBGM local file 12-13.2 s', call: 'playBGM', args: { url: media.file, startTimeMs: LAST_FROM_MS, endTimeMs: LAST_TO_MS }, for: [C.start, C.complete] },
+        { name: 'playBGM http 404', call: 'playBGM', args: { url: media.missingUrl }, for: [C.start, C.complete, C.error404, C.status] },
+        { name: 'playBGM not audio', call: 'playBGM', args: { url: media.notAudio }, for: [C.start, C.errorNotAudio, C.status] },
       ];
       const run = await runSteps(ctx, {}, steps, { baselineMs: BASELINE_MS, stepMs: STEP_MS, audio: true });
-      const spectra = await renderSpectra(ctx, run, [[BASELINE, baselineWindow(run)], ...run.steps.map((_, i) => [stretchName(run, i), stepWindow(run, i)] as const)]);
+      const pushed = run.steps.flatMap((s, i) => (s.pushed ? [i] : []));
+      const spectra = await renderSpectra(ctx, run, [[BASELINE, baselineWindow(run)], ...pushed.map((i) => [stretchName(run, i), stepWindow(run, i)] as const)]);
       return { run, events: ctx.iut.events(), spectra };
     } finally {
       await media.close();
@@ -110,7 +133,8 @@ function heardSecond(run: RuntimeRun, w: Window, what: string): number | null {
 /** Where in the music (s) the bench expects the pusher at wall time t: it played from
  *  PLAY_FROM_MS between play and pause, and again from resume on. */
 function expectedSecond(run: RuntimeRun, t: number): number {
-  const at = (i: number) => run.steps[i]!.at;
+  // A step this run did not push (RuntimeStep.for) never happened.
+  const at = (i: number) => (run.steps[i]!.pushed ? run.steps[i]!.at : Number.POSITIVE_INFINITY);
   const played = Math.max(0, Math.min(t, at(STEP.pause)) - at(STEP.play)) + Math.max(0, Math.min(t, at(STEP.stop)) - at(STEP.resume));
   return (PLAY_FROM_MS + played) / 1000;
 }
@@ -132,7 +156,7 @@ const SPEC = 'context-api.md playBGM / setBGMVolume / pauseBGM / resumeBGM / sto
 
 check(
   {
-    id: 'context/playBGM/mixed',
+    id: C.mixed,
     area: 'context',
     feature: 'playBGM',
     story: 'http URL, startTimeMs / endTimeMs: mixed into the stream',
@@ -160,7 +184,7 @@ check(
 
 check(
   {
-    id: 'context/setBGMVolume/0.5',
+    id: C.volume,
     area: 'context',
     feature: 'setBGMVolume',
     story: '"0.5"',
@@ -210,7 +234,7 @@ for (const [name, index] of [['pauseBGM', STEP.pause], ['stopBGM', STEP.stop]] a
 
 check(
   {
-    id: 'context/resumeBGM/where-paused',
+    id: C.resume,
     area: 'context',
     feature: 'resumeBGM',
     story: 'the music goes on from where it paused',
@@ -238,7 +262,7 @@ function eventsIn(events: readonly IutEvent[], name: string, from: number, to: n
 
 check(
   {
-    id: 'events/bgmstart/on-play',
+    id: C.start,
     area: 'events',
     feature: 'bgmstart',
     story: 'once per playBGM that loads, none for one that fails',
@@ -264,7 +288,7 @@ check(
 
 check(
   {
-    id: 'events/bgmprogress/consistent',
+    id: C.progress,
     area: 'events',
     feature: 'bgmprogress',
     story: 'progress follows the music and the wall clock, duration is the media',
@@ -312,7 +336,7 @@ check(
 
 check(
   {
-    id: 'events/bgmcomplete/end-of-range',
+    id: C.complete,
     area: 'events',
     feature: 'bgmcomplete',
     story: 'at endTimeMs of a local file, and the music stops',
@@ -355,7 +379,7 @@ for (const [story, index] of [['http URL that answers 404', STEP.missing], ['loc
       const { run, events, spectra } = await bgmScenario(ctx);
       await attachSpectra(ctx, spectra, [BASELINE, stretchName(run, index)]);
       const s = run.steps[index]!;
-      const until = Math.min(s.at + EVENT_WITHIN_MS + 3500, run.steps[index + 1]?.at ?? Number.POSITIVE_INFINITY);
+      const until = Math.min(s.at + EVENT_WITHIN_MS + 3500, nextPushedAt(run, index));
       const errors = eventsIn(events, 'error', s.at, until).filter((e) => (e.detail as { errCode?: unknown } | null)?.errCode === ERROR.BGM_LOAD_FAILED);
       ctx.log(`playBGM ${s.refused === null ? 'answered ok' : `failed: ${s.refused}`}; ${errors.length} error events 10003`);
       if (errors.length === 0) fail(`no error event with errCode ${ERROR.BGM_LOAD_FAILED} after playBGM of a ${story}`);
@@ -365,3 +389,39 @@ for (const [story, index] of [['http URL that answers 404', STEP.missing], ['loc
     },
   );
 }
+
+/** The statechange events with a code, received in [from, to). */
+function statusesIn(events: readonly IutEvent[], code: number, from: number, to: number): IutEvent[] {
+  return eventsIn(events, 'statechange', from, to).filter((e) => (e.detail as { code?: unknown } | null)?.code === code);
+}
+
+check(
+  {
+    id: C.status,
+    area: 'status-codes',
+    feature: '10003',
+    story: 'statechange 10003 when playBGM cannot load, none when it loads',
+    severity: 'normal',
+    // 10003 is a row of both tables (状态码 and 错误码); the reference raises it on both channels
+    // (bindstatechange {code: 10003} and binderror {errCode: 10003}); the errCode is judged by
+    // error-codes/10003/*, the status here.
+    spec: 'live-pusher.zh.md 状态码 10003 (背景音资源（BGM）加载失败), also a row of 错误码; context-api.md playBGM (failure: 10003)',
+    specRows: [statusKey(STATUS.BGM_LOAD_FAILED)],
+    tolerance: `a statechange with code 10003 within ${EVENT_WITHIN_MS + 3500} ms of each playBGM that cannot load (an http URL that answers 404, a local file that is not audio; before the next step); none before the first of them (the BGM calls before it load)`,
+    requires: { events: ['statechange'], methods: BGM_METHODS, rig: [...RIG] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const { run, events } = await bgmScenario(ctx);
+    const code = STATUS.BGM_LOAD_FAILED;
+    for (const index of [STEP.missing, STEP.notAudio]) {
+      const s = run.steps[index]!;
+      const until = Math.min(s.at + EVENT_WITHIN_MS + 3500, nextPushedAt(run, index));
+      const n = statusesIn(events, code, s.at, until).length;
+      ctx.log(`"${s.step.name}": ${n} statechange ${code}`);
+      if (n === 0) fail(`no statechange with code ${code} after "${s.step.name}" (within ${Math.round(until - s.at)} ms)`);
+    }
+    const early = statusesIn(events, code, Number.NEGATIVE_INFINITY, run.steps[STEP.missing]!.at);
+    if (early.length > 0) fail(`${early.length} statechange ${code} before the first playBGM that cannot load (every BGM call until then loaded)`);
+  },
+);

@@ -9,7 +9,7 @@ import { alignTone } from '../../oracles/audio.ts';
 import { decayInGaps, type DecayMeasure } from '../../oracles/spectrum.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { expectAtLeast, expectAtMost, fail } from '../support/expect.ts';
-import { RUNTIME_LIMIT_MS, baselineWindow, runSteps, stepWindow, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
+import { RUNTIME_LIMIT_MS, baselineWindow, runSteps, StepNotPushedError, stepWindow, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
 import { sharedScenario } from '../support/shared.ts';
 import { attachSpectra, renderSpectra, samplesIn, type Spectra, type Window } from './audio-windows.ts';
 
@@ -29,7 +29,11 @@ const TAIL_MIN_RISE_DB = 15;
 const T60_DISTINCT_RATIO = 1.2;
 const TAIL_DISTINCT_DB = 3;
 
-const STEPS: RuntimeStep[] = TYPES.map((t) => ({ name: `audio-reverb-type ${t}`, update: { 'audio-reverb-type': t } }));
+const typeCheckId = (t: number) => `attributes/audio-reverb-type/${t}`;
+const DISTINCT_CHECK = 'attributes/audio-reverb-type/distinct';
+
+/** Each type's stretch is pushed for its own check and the distinct one (RuntimeStep.for). */
+const STEPS: RuntimeStep[] = TYPES.map((t) => ({ name: `audio-reverb-type ${t}`, update: { 'audio-reverb-type': t }, for: [typeCheckId(t), DISTINCT_CHECK] }));
 
 interface Reading {
   /** Gap level relative to the on-level (dB). */
@@ -39,7 +43,7 @@ interface Reading {
 
 /** A type's reading, or why its stretch cannot be read (that type's checks fail with it). */
 function read(run: RuntimeRun, w: Window, what: string): Reading | string {
-  const s = run.steps.find((x) => x.at <= w.from && w.from < x.at + STEP_MS);
+  const s = run.steps.find((x) => x.pushed && x.at <= w.from && w.from < x.at + STEP_MS);
   if (s && s.refused !== null) return `step "${s.step.name}" was refused: ${s.refused}`;
   try {
     const { samples, sampleRate, packets } = samplesIn(run, w, what);
@@ -53,7 +57,8 @@ function read(run: RuntimeRun, w: Window, what: string): Reading | string {
 
 /** The reading of a type, failing the check with the reason when there is none. */
 function reading(readings: Map<number, Reading | string>, t: number): Reading {
-  const r = readings.get(t)!;
+  const r = readings.get(t);
+  if (r === undefined) throw new StepNotPushedError(STEPS[TYPES.indexOf(t as (typeof TYPES)[number])]!);
   if (typeof r === 'string') fail(r);
   return r;
 }
@@ -70,9 +75,10 @@ const reverbScenario = sharedScenario(
   async (ctx: CheckContext): Promise<ReverbRun> => {
     const run = await runSteps(ctx, {}, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS, audio: true });
     const readings = new Map<number, Reading | string>([[0, read(run, baselineWindow(run), 'type 0 (baseline)')]]);
-    for (const [i, t] of TYPES.entries()) readings.set(t, read(run, stepWindow(run, i), `type ${t}`));
+    const pushed = TYPES.flatMap((t, i) => (run.steps[i]!.pushed ? [{ t, i }] : []));
+    for (const { t, i } of pushed) readings.set(t, read(run, stepWindow(run, i), `type ${t}`));
     for (const [t, r] of readings) ctx.log(typeof r === 'string' ? `type ${t}: ${r}` : `type ${t}: gaps ${r.gapDb.toFixed(1)} dB from the tone, T60 ${r.decay ? r.decay.t60Ms.toFixed(0) : '-'} ms`);
-    const spectra = await renderSpectra(ctx, run, [[stretchName(0), baselineWindow(run)], ...TYPES.map((t, i) => [stretchName(t), stepWindow(run, i)] as const)]);
+    const spectra = await renderSpectra(ctx, run, [[stretchName(0), baselineWindow(run)], ...pushed.map(({ t, i }) => [stretchName(t), stepWindow(run, i)] as const)]);
     return { run, readings, spectra };
   },
   async (ctx, { readings }) => {
@@ -106,7 +112,7 @@ check(
 for (const t of TYPES) {
   check(
     {
-      id: `attributes/audio-reverb-type/${t}`,
+      id: typeCheckId(t),
       area: 'attributes',
       feature: 'audio-reverb-type',
       story: `${t} (${NAMES[t]})`,
@@ -131,7 +137,7 @@ for (const t of TYPES) {
 
 check(
   {
-    id: 'attributes/audio-reverb-type/distinct',
+    id: DISTINCT_CHECK,
     area: 'attributes',
     feature: 'audio-reverb-type',
     story: 'types 1–7 differ from each other',

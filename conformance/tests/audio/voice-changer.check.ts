@@ -11,7 +11,7 @@ import { toneFrequency } from '../../oracles/audio.ts';
 import { powerAwayFrom } from '../../oracles/spectrum.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { expectAtMost, expectWithinRatio, fail } from '../support/expect.ts';
-import { RUNTIME_LIMIT_MS, baselineWindow, runSteps, stepWindow, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
+import { RUNTIME_LIMIT_MS, baselineWindow, runSteps, StepNotPushedError, stepWindow, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
 import { sharedScenario } from '../support/shared.ts';
 import { attachSpectra, renderSpectra, samplesIn, type Spectra, type Window } from './audio-windows.ts';
 
@@ -45,7 +45,17 @@ const MIN_PITCH_SHIFT = 0.08;
 /** A changed sound: the pitch moved by MIN_PITCH_SHIFT, or at least this share of the power left the tone. */
 const CHANGED_MIN_AWAY = 0.1;
 
-const STEPS: RuntimeStep[] = TYPES.map((t) => ({ name: `voice-changer-type ${t.type}`, update: { 'voice-changer-type': t.type } }));
+const typeCheckId = (type: number) => `attributes/voice-changer-type/${type}`;
+
+/** Each type's stretch is pushed for its own check (RuntimeStep.for). */
+const STEPS: RuntimeStep[] = TYPES.map((t) => ({ name: `voice-changer-type ${t.type}`, update: { 'voice-changer-type': t.type }, for: [typeCheckId(t.type)] }));
+
+/** The reading of a type whose stretch this run pushed. */
+function readingOf(readings: Map<number, Reading>, type: number): Reading {
+  const r = readings.get(type);
+  if (r === undefined) throw new StepNotPushedError(STEPS[TYPES.findIndex((t) => t.type === type)]!);
+  return r;
+}
 
 interface Reading {
   pitchHz: number | null;
@@ -69,13 +79,14 @@ const voiceScenario = sharedScenario(
   async (ctx: CheckContext): Promise<VoiceRun> => {
     const run = await runSteps(ctx, {}, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS, audio: true });
     const readings = new Map<number, Reading>([[0, read(run, baselineWindow(run), 'type 0 (baseline)')]]);
-    for (const [i, t] of TYPES.entries()) {
+    const pushed = TYPES.flatMap((t, i) => (run.steps[i]!.pushed ? [{ t, i }] : []));
+    for (const { t, i } of pushed) {
       const s = run.steps[i]!;
       if (s.refused !== null) fail(`step "${s.step.name}" was refused: ${s.refused}`);
       readings.set(t.type, read(run, stepWindow(run, i), `type ${t.type}`));
     }
     for (const [t, r] of readings) ctx.log(`type ${t}: pitch ${r.pitchHz?.toFixed(1) ?? 'none'} Hz, ${(r.away * 100).toFixed(1)} % of the power away from the tone`);
-    const spectra = await renderSpectra(ctx, run, [[stretchName(0), baselineWindow(run)], ...TYPES.map((t, i) => [stretchName(t.type), stepWindow(run, i)] as const)]);
+    const spectra = await renderSpectra(ctx, run, [[stretchName(0), baselineWindow(run)], ...pushed.map(({ t, i }) => [stretchName(t.type), stepWindow(run, i)] as const)]);
     return { run, readings, spectra };
   },
   async (ctx, { readings }) => {
@@ -103,7 +114,7 @@ check(
   async (ctx) => {
     const { readings, spectra } = await voiceScenario(ctx);
     await attachSpectra(ctx, spectra, [stretchName(0)]);
-    const r = readings.get(0)!;
+    const r = readingOf(readings, 0);
     expectWithinRatio('pitch with the voice changer off (Hz)', r.pitchHz ?? Number.NaN, F0, PITCH_TOLERANCE);
     expectAtMost('share of the power away from the tone', r.away, CLEAN_MAX_AWAY);
   },
@@ -118,7 +129,7 @@ for (const t of TYPES) {
         : `pitch moved ≥ ${MIN_PITCH_SHIFT * 100} % or at least ${CHANGED_MIN_AWAY * 100} % of the power away from the ${F0} Hz tone`;
   check(
     {
-      id: `attributes/voice-changer-type/${t.type}`,
+      id: typeCheckId(t.type),
       area: 'attributes',
       feature: 'voice-changer-type',
       story: `${t.type} (${t.name})`,
@@ -132,7 +143,7 @@ for (const t of TYPES) {
     async (ctx) => {
       const { readings, spectra } = await voiceScenario(ctx);
       await attachSpectra(ctx, spectra, [stretchName(0), stretchName(t.type)]);
-      const r = readings.get(t.type)!;
+      const r = readingOf(readings, t.type);
       if (r.pitchHz === null) fail(`type ${t.type}: no tone at the server`);
       const shift = r.pitchHz / F0 - 1;
       const described = `pitch ${r.pitchHz.toFixed(1)} Hz (${(shift * 100).toFixed(1)} %), ${(r.away * 100).toFixed(1)} % of the power away from the tone`;

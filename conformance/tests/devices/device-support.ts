@@ -3,6 +3,7 @@
 // what the stream at the server says about a restart (frames again, timestamps continuing).
 // Spec: live-pusher.zh.md 状态码 (-1301, -1302, 1104, -1303, 5001).
 import type { CheckContext } from '../../check.ts';
+import { IutCallError } from '../../iut-client.ts';
 import type { Observation } from '../../oracles/observe.ts';
 import type { Packet } from '../../oracles/packets.ts';
 import { readFrameCounter, type RgbFrame } from '../../oracles/video.ts';
@@ -22,6 +23,23 @@ export function withCameraFault(ctx: CheckContext, fault: DeviceFault): Rig {
 /** The check's rig with `fault` on the microphone (as withCameraFault). */
 export function withMicrophoneFault(ctx: CheckContext, fault: DeviceFault): Rig {
   return { ...ctx.rig, microphone: withMaterializedFault({ ...ctx.rig.microphone, fault }) } as Rig;
+}
+
+/**
+ * Waits for the start's failure: the first negative (fatal) status code within `timeoutMs`. It
+ * must be `failure`; another one fails at once (the start has failed with the wrong code: waiting
+ * on for the right one would only cost the rest of the timeout).
+ */
+export async function waitForStartFailure(ctx: CheckContext, failure: number, timeoutMs: number): Promise<void> {
+  const codeOf = (detail: unknown): number | undefined => {
+    const c = (detail as { code?: unknown } | null)?.code;
+    return typeof c === 'number' ? c : undefined;
+  };
+  const e = await ctx.iut.waitForEvent('statechange', (ev) => (codeOf(ev.detail) ?? 0) < 0, timeoutMs).catch(() => {
+    fail(`${describeCode(failure)} was not reported within ${timeoutMs / 1000} s of start (no failure code at all)`);
+  });
+  const got = codeOf(e.detail)!;
+  if (got !== failure) fail(`the start failed with ${describeCode(got)}, expected ${describeCode(failure)}`);
 }
 
 /** Codes that may precede a device failure at start: the devices that did open before it. */
@@ -100,4 +118,15 @@ export function expectStreamTimeKeepsPace(what: string, packets: readonly Packet
 /** The readable frame counters of these frames, in order. */
 export function counters(frames: readonly RgbFrame[]): number[] {
   return frames.map((f) => readFrameCounter(f)).filter((c): c is number => c !== null);
+}
+
+/** Tells the IUT a bench event's phase (docs/driver-protocol.md "bench"); a driver that refuses
+ *  it cannot be judged on it: not applicable, with its answer. */
+export async function benchEvent(ctx: CheckContext, event: 'interruption' | 'background', phase: 'begin' | 'end'): Promise<void> {
+  try {
+    await ctx.iut.request('bench', { event, phase });
+  } catch (err) {
+    if (err instanceof IutCallError) ctx.notApplicable(`the driver refused the bench ${event} ${phase} (${err.errMsg}): it cannot ${event === 'interruption' ? 'be interrupted' : 'be sent to the background'}`);
+    throw err;
+  }
 }

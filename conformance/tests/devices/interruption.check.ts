@@ -4,14 +4,13 @@
 // counter moves again) on the same connection. Judged at the server by the frame counter and
 // the decoded sound; the codes as a whole sequence.
 // Spec: live-pusher.zh.md 状态码 5001 (系统电话打断或者微信音视频电话打断); context-api.md pause/resume.
-import { check, type CheckContext } from '../../check.ts';
-import { IutCallError } from '../../iut-client.ts';
+import { check } from '../../check.ts';
 import { STATUS } from '../../../spec/codes.ts';
 import { expectCodeSequence } from '../support/codes.ts';
 import { expectAtLeast, expectAtMost, expectTrue, fail } from '../support/expect.ts';
 import { attachFrame, framesBetween, pushAndObserve, statusCodes } from '../support/scenario.ts';
 import { medianAudioDbfs } from '../support/windows.ts';
-import { counters, videoPackets } from './device-support.ts';
+import { benchEvent, counters, videoPackets } from './device-support.ts';
 
 /** The interruption begins this long after observing began, and lasts this long. */
 const BEGIN_AT_MS = 2000;
@@ -27,15 +26,6 @@ const SILENT_DBFS = -50;
 const MAX_HELD_VIDEO_GAP_MS = 1500;
 const MIN_COUNTERS = 3;
 
-/** Tells the IUT the interruption's phase; a driver that refuses it cannot be judged here. */
-async function interruption(ctx: CheckContext, phase: 'begin' | 'end'): Promise<void> {
-  try {
-    await ctx.iut.request('bench', { event: 'interruption', phase });
-  } catch (err) {
-    if (err instanceof IutCallError) ctx.notApplicable(`the driver refused the bench interruption ${phase} (${err.errMsg}): it cannot be interrupted`);
-    throw err;
-  }
-}
 
 check(
   {
@@ -61,11 +51,11 @@ check(
       during: async (from) => {
         await new Promise((r) => setTimeout(r, BEGIN_AT_MS - (Date.now() - from)));
         begunAt = Date.now();
-        await interruption(ctx, 'begin');
+        await benchEvent(ctx, 'interruption', 'begin');
         codeAt = (await ctx.iut.waitForStatus(STATUS.INTERRUPTED, CODE_WAIT_MS + SETTLE_MS)).receivedAt;
         await new Promise((r) => setTimeout(r, HELD_MS - (Date.now() - begunAt)));
         endedAt = Date.now();
-        await interruption(ctx, 'end');
+        await benchEvent(ctx, 'interruption', 'end');
       },
     });
     expectAtMost('ms from the begin to 5001', codeAt - begunAt, CODE_WAIT_MS, ' ms');

@@ -9,7 +9,7 @@ import { STATUS } from '../../../spec/codes.ts';
 import { expectCodeSequence } from '../support/codes.ts';
 import { expectTrue } from '../support/expect.ts';
 import { PUBLISH_TIMEOUT_MS, expectPublish, observeWhateverArrives, statusCodes } from '../support/scenario.ts';
-import { expectFailedStart } from './device-support.ts';
+import { expectFailedStart, waitForStartFailure } from './device-support.ts';
 
 const FAILURE_WAIT_MS = 10_000;
 /** After the failed start, the server is watched this long for anything published. */
@@ -26,7 +26,7 @@ const MIC_RATES = [16_000];
 async function tooMuchThenFits(ctx: CheckContext, rig: unknown, tooMuch: Record<string, unknown>, fits: Record<string, unknown>, code: number, what: string): Promise<void> {
   await ctx.iut.create({ url: ctx.streamUrl, ...tooMuch }, rig);
   await ctx.iut.call('start').catch((err: unknown) => ctx.log(`start answered: ${(err as Error).message}`));
-  await ctx.iut.waitForStatus(code, FAILURE_WAIT_MS);
+  await waitForStartFailure(ctx, code, FAILURE_WAIT_MS);
   const o = await observeWhateverArrives(ctx, { durationMs: NOTHING_PUBLISHED_MS, startTimeoutMs: NOTHING_PUBLISHED_MS });
   const first = statusCodes(ctx.iut.events());
   expectFailedStart(`codes for ${what}`, first, code, []);

@@ -12,7 +12,7 @@ import { ERROR, STATUS } from '../../../spec/codes.ts';
 import { check, type CheckContext } from '../../check.ts';
 import { rmsDbfs, toneFrequency } from '../../oracles/audio.ts';
 import { identifyPattern, meanRgb, type RgbFrame } from '../../oracles/video.ts';
-import { expectEqual, expectTrue } from '../support/expect.ts';
+import { expectEqual, expectTrue, fail } from '../support/expect.ts';
 import { solidPng } from '../support/image.ts';
 import {
   EVERY_FRAME_TOLERANCE,
@@ -26,10 +26,17 @@ import {
 
 const ERROR_WAIT_MS = 10_000;
 
+/**
+ * The code on both channels: these codes are in the spec's 错误码 (errCode) table and in its 状态码
+ * (statechange code) table, so both events are due.
+ */
 async function expectErrCode(ctx: CheckContext, code: number): Promise<void> {
   const e = await ctx.iut.waitForEvent('error', (x) => (x.detail as { errCode?: unknown })?.errCode === code, ERROR_WAIT_MS);
   const detail = e.detail as { errMsg?: unknown };
   expectTrue(`errMsg of ${code} is a non-empty string`, typeof detail.errMsg === 'string' && detail.errMsg.length > 0);
+  await ctx.iut.waitForStatus(code, ERROR_WAIT_MS).catch(() => {
+    fail(`no statechange with code ${code} within ${ERROR_WAIT_MS / 1000} s (the error event with errCode ${code} came): ${code} is also a status code (状态码), due on bindstatechange`);
+  });
 }
 
 /** After a denied permission, what reaches the server is watched for this long (from its first
@@ -48,7 +55,7 @@ check(
     severity: 'critical',
     spec: 'live-pusher.zh.md 错误码 10001 (用户禁止使用摄像头); 需要用户授权 scope.camera',
     specRows: [errorKey(ERROR.CAMERA_DENIED), statusKey(STATUS.CAMERA_DENIED)],
-    tolerance: `an error event with errCode 10001 within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), no decoded frame (one per ${PICTURE_FRAMES_EVERY_MS} ms) shows either camera's pattern`,
+    tolerance: `an error event with errCode 10001 and a statechange with code 10001, each within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), no decoded frame (one per ${PICTURE_FRAMES_EVERY_MS} ms) shows either camera's pattern`,
     requires: { events: ['error'], methods: ['start'] },
   },
   async (ctx) => {
@@ -73,7 +80,7 @@ check(
     severity: 'critical',
     spec: 'live-pusher.zh.md 错误码 10002 (用户禁止使用录音); 需要用户授权 scope.record',
     specRows: [errorKey(ERROR.MIC_DENIED), statusKey(STATUS.MIC_DENIED)],
-    tolerance: `an error event with errCode 10002 within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), any decoded audio at or below ${NO_MIC_DBFS} dBFS RMS (no microphone sound)`,
+    tolerance: `an error event with errCode 10002 and a statechange with code 10002, each within ${ERROR_WAIT_MS / 1000} s of start; then, for ${AFTER_DENIAL_OBSERVE_MS} ms of whatever reaches the server (nothing within ${NOTHING_WAIT_MS / 1000} s is fine), any decoded audio at or below ${NO_MIC_DBFS} dBFS RMS (no microphone sound)`,
     requires: { events: ['error'], methods: ['start'] },
   },
   async (ctx) => {
@@ -104,7 +111,7 @@ check(
     story: 'waiting-image cannot be loaded',
     spec: 'live-pusher.zh.md 错误码 10004 (等待画面资源（waiting-image）加载失败)',
     specRows: [errorKey(ERROR.WAITING_IMAGE_FAILED), statusKey(STATUS.WAITING_IMAGE_FAILED), 'attribute:waiting-image'],
-    tolerance: `an error event with errCode 10004 within ${ERROR_WAIT_MS / 1000} s of pause, for a waiting-image that does not exist`,
+    tolerance: `an error event with errCode 10004 and a statechange with code 10004, each within ${ERROR_WAIT_MS / 1000} s of pause, for a waiting-image that does not exist`,
     requires: { events: ['error'], methods: ['start', 'pause'], attributes: ['waiting-image'] },
   },
   async (ctx) => {
@@ -160,7 +167,7 @@ check(
     story: 'waiting-image-hash mismatch',
     spec: 'live-pusher.zh.md 错误码 10004; 通用属性 waiting-image-hash (等待画面资源的MD5值)',
     specRows: [errorKey(ERROR.WAITING_IMAGE_FAILED), 'attribute:waiting-image-hash'],
-    tolerance: `an error event with errCode 10004 within ${ERROR_WAIT_MS / 1000} s of pause, for an image whose MD5 is not waiting-image-hash; from ${PAUSE_SETTLE_MS} ms after the pause ${EVERY_FRAME_TOLERANCE} is NOT the rejected image (mean colour not within ${COLOUR_TOLERANCE} per channel of ${WAITING_COLOUR.join(',')})`,
+    tolerance: `an error event with errCode 10004 and a statechange with code 10004, each within ${ERROR_WAIT_MS / 1000} s of pause, for an image whose MD5 is not waiting-image-hash; from ${PAUSE_SETTLE_MS} ms after the pause ${EVERY_FRAME_TOLERANCE} is NOT the rejected image (mean colour not within ${COLOUR_TOLERANCE} per channel of ${WAITING_COLOUR.join(',')})`,
     requires: { events: ['error'], methods: ['start', 'pause'], attributes: ['waiting-image', 'waiting-image-hash'] },
     timeoutMs: 60_000,
   },

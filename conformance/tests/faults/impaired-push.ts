@@ -11,6 +11,7 @@ import { startImpairmentProxy, type ImpairmentProxy, type TimelineRun, type Time
 import { lineChartSvg } from '../../../reports/svg-chart.ts';
 import type { CheckContext } from '../../check.ts';
 import type { IutEvent } from '../../iut-client.ts';
+import { watchFrameSizes, type FrameSize, type FrameSizeWatch } from '../../oracles/frame-sizes.ts';
 import { observeStream, type Observation } from '../../oracles/observe.ts';
 import type { MediaKind, Packet } from '../../oracles/packets.ts';
 import { expectPublish, PUBLISH_TIMEOUT_MS } from '../support/scenario.ts';
@@ -82,6 +83,14 @@ export interface ImpairedPush {
   publishedAt: number;
   events: IutEvent[];
   proxyHistory: ReturnType<ImpairmentProxy['history']>;
+  /** The size of every keyframe decoded at the server (frame-sizes.ts; a size changes only at a
+   *  keyframe), when asked for; else empty. */
+  sizes: FrameSize[];
+}
+
+export interface ImpairedPushOptions {
+  /** Also decode the stream's keyframes at the server and keep their sizes (a resolution that changes). */
+  sizes?: boolean;
 }
 
 /** Starts a proxy in front of the check's server; the caller closes it. */
@@ -100,8 +109,9 @@ export function timelineMs(steps: readonly TimelineStep[]): number {
 
 /** Creates the IUT with `attrs` through the proxy, starts it, and once the server sees the
  *  publish reads the stream while `steps` run on the proxy. */
-export async function impairedPush(ctx: CheckContext, attrs: Record<string, unknown>, steps: readonly TimelineStep[]): Promise<ImpairedPush> {
+export async function impairedPush(ctx: CheckContext, attrs: Record<string, unknown>, steps: readonly TimelineStep[], opts: ImpairedPushOptions = {}): Promise<ImpairedPush> {
   const proxy = await proxyFor(ctx);
+  let sizeWatch: FrameSizeWatch | undefined;
   try {
     await ctx.iut.create({ url: proxy.url(ctx.streamUrl), ...attrs }, ctx.rig);
     const startedAt = Date.now();
@@ -109,6 +119,7 @@ export async function impairedPush(ctx: CheckContext, attrs: Record<string, unkn
     await ctx.iut.call('start');
     await published;
     const publishedAt = Date.now();
+    if (opts.sizes) sizeWatch = await watchFrameSizes(ctx.streamUrl, { keyframesOnly: true });
     const observing = observeStream(ctx.streamUrl, {
       durationMs: timelineMs(steps) + OBSERVE_TAIL_MS,
       startTimeoutMs: OBSERVER_START_TIMEOUT_MS,
@@ -123,11 +134,14 @@ export async function impairedPush(ctx: CheckContext, attrs: Record<string, unkn
     }, BACKLOG_SAMPLE_MS);
     try {
       const [observation, run] = await Promise.all([observing, proxy.runTimeline(steps)]);
-      return { backlog, observation, run, startedAt, publishedAt, events: [...ctx.iut.events()], proxyHistory: proxy.history() };
+      const sizes = sizeWatch ? await sizeWatch.stop() : [];
+      sizeWatch = undefined;
+      return { backlog, observation, run, startedAt, publishedAt, events: [...ctx.iut.events()], proxyHistory: proxy.history(), sizes };
     } finally {
       clearInterval(sampler);
     }
   } finally {
+    await sizeWatch?.stop();
     await proxy.close();
   }
 }

@@ -1,19 +1,24 @@
 // Bitrate adaptation and netstatus on a capped uplink, judged on one push through the impairment
 // proxy (impaired-push.ts): clean, then the uplink capped below max-bitrate, then below
-// min-bitrate (plus audio), then the cap lifted. The proxy's record says when each cap took
+// min-bitrate (plus audio), then the cap lifted. The push sets mode RTC, whose preset has an
+// adaptive resolution range (context-api.md "Presets behind mode"): the size of every frame
+// decoded at the server (frame-sizes.ts) judges 1005. The proxy's record says when each cap took
 // effect; the server says what the encoder produced (bytes per frame interval of the packets that
 // arrived, so dropped frames do not read as a lower bitrate); the bench's receive times date the
 // codes and reports. Several checks judge the same push (support/shared.ts).
-// Spec: live-pusher.zh.md 通用属性 min-bitrate / max-bitrate (最小/最大码率); 状态码 1006 (编码器码率改变),
+// Spec: live-pusher.zh.md 通用属性 min-bitrate / max-bitrate (最小/最大码率), mode; 状态码 1005
+// (推流动态调整分辨率), 1006 (推流动态调整码率),
 // 1101 (网络状况不佳：上行带宽太小，上传数据受阻); 网络状态数据（info） netSpeed, videoCache, audioCache,
 // netQualityLevel; context-api.md netstatus.
 import { check, type CheckContext, type CheckMeta } from '../../check.ts';
 import { STATUS } from '../../../spec/codes.ts';
+import { preset } from '../../../spec/index.ts';
 import type { TimelineStep } from '../../../adapters/faults/impairment-proxy.ts';
 import type { Packet } from '../../oracles/packets.ts';
 import { expectAtLeast, expectAtMost, expectTrue, fail } from '../support/expect.ts';
 import { sharedScenario } from '../support/shared.ts';
 import { arrivedBetween, arrivedKbps, attachImpairedEvidence, backlogReached, codesWithTimes, encodedKbps, impairedPush, median, netstatusReports, stepAt, type ImpairedPush } from './impaired-push.ts';
+import { judgeResizes, RESIZE_LAG_MS, RESIZE_LEAD_MS } from './resize-judge.ts';
 
 const MIN_KBPS = 500;
 const MAX_KBPS = 1500;
@@ -27,7 +32,9 @@ const CLEAN_SETTLE_MS = 1500;
 /** Before the cap, the server must receive at least this multiple of the cap, or the cap would not
  *  congest the push and nothing could be judged (a machine too loaded to encode at max-bitrate). */
 const OVER_CAP = 1.2;
-const CAP_MS = 12_000;
+/** Long enough for the backlog to reach the pusher through the proxy's buffers (seen up to 6.7 s into
+ *  the cap, the proxy's socket taking what it cannot yet send) and still leave frames to judge. */
+const CAP_MS = 16_000;
 const BUSY_MS = 8000;
 /** Below the minimum, the encoder and netstatus are judged from this far into the phase (the
  *  encoder is at min-bitrate already; the queue has had time to build). */
@@ -72,7 +79,10 @@ const UP_JUDGE_MS = 2500;
 const UP_SHARE = 0.75;
 const CODES_CAUSED = new Set<number>([STATUS.BITRATE_CHANGED, STATUS.RESOLUTION_CHANGED, STATUS.NET_BUSY]);
 const START_CODES = new Set<number>([STATUS.CONNECTED, STATUS.PUSH_BEGIN, STATUS.CAMERA_OPENED, STATUS.FIRST_FRAME, STATUS.ENCODER_STARTED]);
-const ATTRS = { 'min-bitrate': MIN_KBPS, 'max-bitrate': MAX_KBPS };
+/** A mode whose preset steps its resolution with the bitrate (1005); its preset size is the
+ *  attribute defaults' 360x640, so the push encodes what it did without a mode. */
+const MODE = 'RTC';
+const ATTRS = { mode: MODE, 'min-bitrate': MIN_KBPS, 'max-bitrate': MAX_KBPS };
 const TIMEOUT_MS = CLEAN_MS + CAP_MS + BUSY_MS + LIFT_MS + 40_000;
 
 function capAt(p: ImpairedPush): (wall: number) => string {
@@ -85,7 +95,7 @@ function capAt(p: ImpairedPush): (wall: number) => string {
 }
 
 const uplink = sharedScenario(
-  (ctx: CheckContext) => impairedPush(ctx, ATTRS, STEPS),
+  (ctx: CheckContext) => impairedPush(ctx, ATTRS, STEPS, { sizes: true }),
   (ctx, p) => attachImpairedEvidence(ctx, p, capAt(p)),
 );
 
@@ -99,14 +109,18 @@ function requireOverCap(p: ImpairedPush): void {
   }
 }
 
-/** Video frames made (stream timestamp on the wall clock, placed by the clean push's live edge:
- *  the smallest arrival − timestamp before the cap) in [from, to). */
-function producedBetween(p: ImpairedPush, from: number, to: number): Packet[] {
-  const video = p.observation.packets.filter((x) => x.stream === 'video' && x.arrivedAtMs !== undefined);
-  const clean = video.filter((x) => x.arrivedAtMs! < stepAt(p.run, STEP.cap));
+/** Stream timestamp to wall clock: the clean push's live edge, the smallest arrival − timestamp
+ *  of the video that arrived before the cap. */
+function liveEdgeOffset(p: ImpairedPush): number {
+  const clean = p.observation.packets.filter((x) => x.stream === 'video' && x.arrivedAtMs !== undefined && x.arrivedAtMs < stepAt(p.run, STEP.cap));
   if (clean.length === 0) fail('no video reached the server before the cap');
-  const offset = Math.min(...clean.map((x) => x.arrivedAtMs! - x.dtsMs));
-  return video.filter((x) => x.dtsMs + offset >= from && x.dtsMs + offset < to);
+  return Math.min(...clean.map((x) => x.arrivedAtMs! - x.dtsMs));
+}
+
+/** Video frames made (stream timestamp on the wall clock, placed by liveEdgeOffset) in [from, to). */
+function producedBetween(p: ImpairedPush, from: number, to: number): Packet[] {
+  const offset = liveEdgeOffset(p);
+  return p.observation.packets.filter((x) => x.stream === 'video' && x.arrivedAtMs !== undefined && x.dtsMs + offset >= from && x.dtsMs + offset < to);
 }
 
 /** Encoded video kbps of what arrived at the server in [from, to); a failure when nothing did. */
@@ -242,6 +256,39 @@ check(
     const kbps = encodedBetween(p, 'encoded video below the minimum', busyFrom + BUSY_SETTLE_MS, busyTo);
     ctx.log(`encoded video under the ${BUSY_KBPS} kbps cap: ${kbps.toFixed(0)} kbps`);
     expectAtLeast(`encoded video bitrate at the server under the ${BUSY_KBPS} kbps cap (min-bitrate ${MIN_KBPS})`, kbps, MIN_KBPS * (1 - FLOOR_TOLERANCE), ' kbps');
+  },
+);
+
+
+check(
+  {
+    id: 'status-codes/1005/capped-uplink',
+    area: 'status-codes',
+    feature: '1005',
+    story: `mode ${MODE} on a capped uplink: the resolution steps down within the preset's range, and 1005 comes with each change of the size at the server, never without one`,
+    severity: 'normal',
+    spec: 'live-pusher.zh.md 状态码 1005 (推流动态调整分辨率); 通用属性 mode; context-api.md "Presets behind mode" (RTC adaptive resolution 190x320 .. 360x640)',
+    specRows: ['status:1005'],
+    tolerance:
+      `the size of every frame decoded at the server. Each size change matched in order to one 1005 (as many 1005 as changes), received from ${RESIZE_LEAD_MS} ms before to ${RESIZE_LAG_MS} ms after the first frame of the new size was made (when frames around the change were dropped: from the last frame of the old size on), ` +
+      `that moment bounded by its timestamp on the clean push's live edge (not earlier) and its arrival at the server (not later; it queues behind the congested uplink); ` +
+      `every size within the ${MODE} preset's adaptive range (portrait or turned); at least one step down to a smaller size made while the uplink was capped (${CAP_KBPS}, then ${BUSY_KBPS} kbps)`,
+    requires: { ...REQUIRES, attributes: ['mode', 'min-bitrate', 'max-bitrate'] },
+    timeoutMs: TIMEOUT_MS,
+  },
+  async (ctx) => {
+    const p = await uplink(ctx);
+    if (p.sizes.length === 0) throw new Error('the frame size reader decoded no frame at the server');
+    const range = preset(MODE).adaptiveResolution;
+    if (!range) throw new Error(`spec preset ${MODE} has no adaptive resolution range`);
+    const codes = codesWithTimes(p.events).filter((c) => c.code === STATUS.RESOLUTION_CHANGED);
+    const j = judgeResizes({ sizes: p.sizes, offset: liveEdgeOffset(p), codes: codes.map((c) => c.at), range, lowFrom: stepAt(p.run, STEP.cap), lowUntil: stepAt(p.run, STEP.lift), origin: p.run.startedAtWall });
+    await ctx.attach('frame sizes at the server and 1005 (ms after the impairment timeline started)', 'application/json', JSON.stringify({ first: p.sizes[0], changes: j.changes, codes: codes.map((c) => ({ at: c.at - p.run.startedAtWall, message: c.message })) }, null, 2));
+    ctx.log(j.summary);
+    requireOverCap(p);
+    expectTrue(`sizes at the server within the ${MODE} preset's adaptive range (outside: ${j.outside.join(', ') || 'none'})`, j.outside.length === 0);
+    expectTrue(`each size change at the server matched by one 1005, from ${RESIZE_LEAD_MS} ms before the first frame of the new size was made (or from the last frame of the old size, across dropped frames) to ${RESIZE_LAG_MS} ms after (mismatched: ${j.mismatched.join('; ') || 'none'})`, j.mismatched.length === 0);
+    expectTrue(`a step down to a smaller size made while the uplink was capped (${CAP_KBPS}, then ${BUSY_KBPS} kbps, below min-bitrate ${MIN_KBPS}): ${j.steppedDown}`, j.steppedDown.startsWith('yes'));
   },
 );
 

@@ -11,6 +11,20 @@ import { fail } from './expect.ts';
 
 /** Codes of the local devices at start, in their order (context-api.md). */
 export const DEVICE_CODES: readonly number[] = [STATUS.CAMERA_OPENED, STATUS.FIRST_FRAME, STATUS.ENCODER_STARTED];
+/**
+ * Codes of the uplink's bitrate adaptation (live-pusher.zh.md 1006 bitrate adjusted, 1101 network
+ * insufficient). A pusher may report them at any time its send queue backs up (a loaded machine
+ * does); the device checks leave them out of the sequences they judge (withoutUplinkAdaptation),
+ * the uplink checks judge them.
+ */
+export const UPLINK_ADAPTATION_CODES: readonly number[] = [STATUS.BITRATE_CHANGED, STATUS.NET_BUSY];
+
+/** The codes without the uplink's adaptation codes that came while the push was alive: after the
+ *  first fatal (negative) code the push is over, so a 1006 or 1101 there stays and is judged. */
+export function withoutUplinkAdaptation(codes: readonly number[]): number[] {
+  const fatal = codes.findIndex((c) => c < 0);
+  return codes.filter((c, i) => (fatal >= 0 && i > fatal) || !UPLINK_ADAPTATION_CODES.includes(c));
+}
 export const CONNECTED = STATUS.CONNECTED;
 export const PUBLISHING = STATUS.PUSH_BEGIN;
 export const RECONNECTING = STATUS.RECONNECTING;

@@ -12,6 +12,7 @@ import { rmsDbfs } from '../../oracles/audio.ts';
 import { watchFrameSizes, type FrameSize, type FrameSizeWatch } from '../../oracles/frame-sizes.ts';
 import { fail } from './expect.ts';
 import { embeddedServer, pushAndObserve } from './scenario.ts';
+import { isSelected } from '../../selection.ts';
 
 /** A runtime change must show at the server within this time of the update call (issue
  *  contract), reader latency included: frames are placed by an upper bound of their live time. */
@@ -24,18 +25,56 @@ const FRAMES_EVERY_MS = 100;
  *  the steps ran late. */
 const TAIL_MS = 1000;
 
-export type RuntimeStep =
+export type RuntimeStep = (
   | { name: string; update: Record<string, unknown> }
-  | { name: string; call: string; args?: Record<string, unknown> | ((done: readonly StepOutcome[]) => Record<string, unknown>) };
+  | { name: string; call: string; args?: Record<string, unknown> | ((done: readonly StepOutcome[]) => Record<string, unknown>) }
+) & {
+  /**
+   * The checks that judge this step. A run that selected none of them (a `--grep` of other
+   * checks) does not push it (conformance/selection.ts); untagged steps are always pushed. A
+   * check that reads a step it is not listed on breaks (StepNotPushedError) instead of judging
+   * a stretch that was never pushed.
+   */
+  for?: readonly string[];
+};
 
 export interface StepOutcome {
   step: RuntimeStep;
+  /** False when the run's selected checks do not judge the step (RuntimeStep.for): it was not
+   *  sent, and reading its time, refusal or result throws StepNotPushedError. */
+  pushed: boolean;
   /** Wall time the update (or call) was sent. */
   at: number;
   /** The IUT's errMsg when it refused the step, else null. */
   refused: string | null;
   /** The IUT's result when it accepted the step (a call's success payload). */
   result?: unknown;
+}
+
+/** A check read a step its run did not push: the step's `for` does not list that check. An
+ *  error of the suite (the check comes out broken), never a verdict on the IUT. */
+export class StepNotPushedError extends Error {
+  constructor(step: RuntimeStep) {
+    super(`step "${step.name}" was not pushed in this run: it is pushed only for the checks ${JSON.stringify(step.for)}; a check that judges it must be listed in its \`for\``);
+    this.name = 'StepNotPushedError';
+  }
+}
+
+/** Whether a run pushes the step: untagged, or tagged with a selected check. */
+export function stepPushed(step: RuntimeStep, selected: (checkId: string) => boolean = isSelected): boolean {
+  return step.for === undefined || step.for.some(selected);
+}
+
+/** The outcome of a step its run did not push (RuntimeStep.for). */
+export function notPushed(step: RuntimeStep): StepOutcome {
+  const refuse = (): never => {
+    throw new StepNotPushedError(step);
+  };
+  return Object.defineProperties({ step, pushed: false } as StepOutcome, {
+    at: { get: refuse, enumerable: false },
+    refused: { get: refuse, enumerable: false },
+    result: { get: refuse, enumerable: false },
+  });
 }
 
 export interface RuntimeRun {
@@ -121,9 +160,13 @@ export async function runSteps(ctx: CheckContext, attrs: Record<string, unknown>
   const outcomes: StepOutcome[] = [];
   let sizeWatch: FrameSizeWatch | undefined;
   let sizes: FrameSize[] = [];
+  const unknown = [...new Set(steps.flatMap((s) => s.for ?? []))].filter((id) => !ctx.checksInFile.includes(id));
+  if (unknown.length) throw new Error(`runtime steps name checks that are not in this file: ${unknown.join(', ')}`);
+  const pushedCount = steps.filter((s) => stepPushed(s)).length;
+  if (pushedCount < steps.length) ctx.log(`${steps.length - pushedCount} of ${steps.length} steps not pushed: no selected check judges them`);
   try {
     const { observation } = await pushAndObserve(ctx, attrs, {
-      observeMs: opts.baselineMs + steps.length * opts.stepMs + TAIL_MS,
+      observeMs: opts.baselineMs + pushedCount * opts.stepMs + TAIL_MS,
       framesEveryMs: FRAMES_EVERY_MS,
       audio: opts.audio ?? false,
       during: async (from) => {
@@ -132,6 +175,10 @@ export async function runSteps(ctx: CheckContext, attrs: Record<string, unknown>
         // loaded machine never shortens the stretch a step is judged on.
         let due = from + opts.baselineMs;
         for (const [i, step] of steps.entries()) {
+          if (!stepPushed(step)) {
+            outcomes.push(notPushed(step));
+            continue;
+          }
           await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
           const at = Date.now();
           due = at + opts.stepMs;
@@ -144,7 +191,7 @@ export async function runSteps(ctx: CheckContext, attrs: Record<string, unknown>
             if (!(err instanceof IutCallError)) throw err;
             refused = err.errMsg;
           }
-          outcomes.push({ step, at, refused, result });
+          outcomes.push({ step, pushed: true, at, refused, result });
           ctx.log(`step ${i + 1} "${step.name}" at +${at - from} ms: ${refused === null ? 'accepted' : `refused: ${refused}`}`);
         }
         if (sizeWatch) {
@@ -166,13 +213,13 @@ export async function runSteps(ctx: CheckContext, attrs: Record<string, unknown>
 /** The stretch a step is judged on: from its settle deadline to the next step (or the end). */
 export function stepWindow(run: RuntimeRun, index: number): { from: number; to: number } {
   const from = run.steps[index]!.at + RUNTIME_LIMIT_MS;
-  const to = index + 1 < run.steps.length ? run.steps[index + 1]!.at : run.lastFrameAt + 1;
-  return { from, to };
+  const next = run.steps.slice(index + 1).find((s) => s.pushed);
+  return { from, to: next ? next.at : run.lastFrameAt + 1 };
 }
 
 /** The stretch before the first step. */
 export function baselineWindow(run: RuntimeRun): { from: number; to: number } {
-  return { from: Number.NEGATIVE_INFINITY, to: run.steps[0]?.at ?? run.lastFrameAt + 1 };
+  return { from: Number.NEGATIVE_INFINITY, to: run.steps.find((s) => s.pushed)?.at ?? run.lastFrameAt + 1 };
 }
 
 export function framesIn(run: RuntimeRun, w: { from: number; to: number }): RgbFrame[] {

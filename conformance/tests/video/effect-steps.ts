@@ -10,7 +10,7 @@ import { QUADRANTS, type Rgb } from '../../../adapters/camera/pattern.ts';
 import { greyPatch, quadrantColours, textureEnergy, type RgbFrame } from '../../oracles/video.ts';
 import { fail } from '../support/expect.ts';
 import { attachFrame } from '../support/scenario.ts';
-import { baselineWindow, framesIn, runSteps, stepWindow, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
+import { baselineWindow, framesIn, runSteps, stepWindow, StepNotPushedError, type RuntimeRun, type RuntimeStep } from '../support/runtime-steps.ts';
 import { sharedScenario } from '../support/shared.ts';
 
 export const BASELINE_MS = 1500;
@@ -26,12 +26,27 @@ export const BEAUTY_LEVELS = [4, 9] as const;
 export const FILTERS = ['pink', 'nostalgia', 'blues', 'romantic', 'cool', 'fresher', 'solor', 'aestheticism', 'whitening', 'cerisered'] as const;
 export type Filter = 'standard' | (typeof FILTERS)[number];
 
+/** Every step sets the whole look, so any subset of the steps (a run that selected only some of
+ *  the checks: RuntimeStep.for) shows each look exactly as the full push does. */
+function look(l: { whiteness?: number; beauty?: number; style?: 'smooth' | 'nature'; filter?: Filter }): Record<string, unknown> {
+  return { whiteness: l.whiteness ?? 0, beauty: l.beauty ?? 0, 'beauty-style': l.style ?? 'smooth', filter: l.filter ?? 'standard' };
+}
+
+const WHITENESS_CHECK = 'attributes/whiteness/levels';
+const BEAUTY_CHECK = 'attributes/beauty/levels';
+const STYLE_CHECK = 'attributes/beauty-style/nature';
+
 const STEPS: RuntimeStep[] = [
-  ...WHITENESS_LEVELS.map((w) => ({ name: `whiteness ${w}`, update: { whiteness: w } })),
-  ...BEAUTY_LEVELS.map((b, i) => ({ name: `beauty ${b}`, update: i === 0 ? { whiteness: 0, beauty: b } : { beauty: b } })),
-  { name: 'beauty-style nature', update: { 'beauty-style': 'nature' } },
-  ...FILTERS.map((f, i) => ({ name: `filter ${f}`, update: i === 0 ? { beauty: 0, 'beauty-style': 'smooth', filter: f } : { filter: f } })),
+  ...WHITENESS_LEVELS.map((w) => ({ name: `whiteness ${w}`, update: look({ whiteness: w }), for: [WHITENESS_CHECK] })),
+  ...BEAUTY_LEVELS.map((b) => ({ name: `beauty ${b}`, update: look({ beauty: b }), for: b === 9 ? [BEAUTY_CHECK, STYLE_CHECK] : [BEAUTY_CHECK] })),
+  { name: 'beauty-style nature', update: look({ beauty: 9, style: 'nature' }), for: [STYLE_CHECK] },
+  ...FILTERS.map((f) => ({ name: `filter ${f}`, update: look({ filter: f }), for: [filterCheckId(f), 'attributes/filter/distinct'] })),
 ];
+
+/** The check judging one colour filter against standard (effects.check.ts). */
+export function filterCheckId(f: Filter): string {
+  return `attributes/filter/${f}`;
+}
 
 /** What each stretch is: the label of the baseline and of each step. */
 export type Stretch = 'baseline' | `whiteness ${number}` | `beauty ${number}` | 'beauty-style nature' | `filter ${Filter}`;
@@ -79,7 +94,9 @@ async function runEffects(ctx: CheckContext): Promise<EffectsRun> {
   const run = await runSteps(ctx, {}, STEPS, { baselineMs: BASELINE_MS, stepMs: STEP_MS });
   const stretches = new Map<Stretch, StretchReading>();
   stretches.set('baseline', read(framesIn(run, baselineWindow(run))));
-  run.steps.forEach((s, i) => stretches.set(s.step.name as Stretch, read(framesIn(run, stepWindow(run, i)))));
+  run.steps.forEach((s, i) => {
+    if (s.pushed) stretches.set(s.step.name as Stretch, read(framesIn(run, stepWindow(run, i))));
+  });
   return { run, stretches };
 }
 
@@ -92,12 +109,13 @@ export const effectsScenario = sharedScenario(runEffects, async (ctx, value) => 
     textureEnergy: +r.textureEnergy.toFixed(2),
     patches: r.patches.map((p) => p.map(Math.round).join(',')),
   }));
-  await ctx.attach('measures per stretch (medians over its frames)', 'application/json', JSON.stringify({ steps: value.run.steps.map((s) => ({ name: s.step.name, refused: s.refused })), table }, null, 1));
+  await ctx.attach('measures per stretch (medians over its frames)', 'application/json', JSON.stringify({ steps: value.run.steps.map((s) => (s.pushed ? { name: s.step.name, refused: s.refused } : { name: s.step.name, pushed: false })), table }, null, 1));
 });
 
 /** The reading of a stretch, which must exist, hold enough frames, and follow an accepted step. */
 export function stretch(e: EffectsRun, name: Stretch): StretchReading {
   const step = e.run.steps.find((s) => s.step.name === name);
+  if (step && !step.pushed) throw new StepNotPushedError(step.step);
   if (step && step.refused !== null) fail(`update "${name}" was refused: ${step.refused}`);
   const r = e.stretches.get(name);
   if (!r) fail(`no stretch "${name}" in the push`);

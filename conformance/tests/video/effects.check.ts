@@ -19,6 +19,7 @@ import {
   attachSample,
   describePatches,
   effectsScenario,
+  filterCheckId,
   patchDistance,
   stretch,
   type Filter,
@@ -184,7 +185,7 @@ const filterStretch = (f: Filter): Stretch => (f === 'standard' ? 'baseline' : `
 for (const filter of FILTERS) {
   check(
     {
-      id: `attributes/filter/${filter}`,
+      id: filterCheckId(filter),
       area: 'attributes',
       feature: 'filter',
       story: `${filter} changes the colours`,

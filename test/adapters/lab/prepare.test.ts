@@ -1,5 +1,6 @@
 // Lab setup (adapters/lab/prepare.ts): simulated serial gear comes up on socat pairs, answers
-// HELLO, and its pty path replaces `simulated` in the rig the drivers see; a rig whose
+// HELLO, and its pty path replaces `simulated` in the rig the drivers see (a simulated relay with
+// nothing of the lab to cut is left to the checks); a rig whose
 // microphone the pusher's ffmpeg cannot capture is refused naming the ffmpeg to use; a leased
 // resource is refused naming the holder; close() leaves nothing behind.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -37,29 +38,36 @@ describe('prepareLab', () => {
     expect(needsLab(validateRig({}, '/x/rig.yaml'))).toBe(false);
   });
 
+  it('a simulated relay with nothing of the lab to cut is left to the checks: no lab for it', () => {
+    const rig = validateRig({ serial: { relay: { port: 'simulated' } } }, '/x/rig.yaml');
+    expect(needsLab(rig)).toBe(false);
+    expect(needsLab(validateRig({ microphone: { kind: 'pulse-virtual' }, serial: { relay: { port: 'simulated' } } }, '/x/rig.yaml'))).toBe(true);
+  });
+
   it.skipIf(!findExecutable('socat'))('starts simulated serial gear and hands its pty to the rig; close() undoes it', async () => {
     const rig = validateRig({ serial: { relay: { port: 'simulated' }, marker: { port: 'simulated' } } }, '/x/rig.yaml');
     expect(needsLab(rig)).toBe(true);
     const lab = await prepareLab(rig, 'prepare test');
-    let relayPort = '';
+    let markerPort = '';
     try {
-      relayPort = lab.rig.serial!.relay!.port;
-      expect(relayPort).toMatch(/^\/.*\/bench$/);
-      expect(lab.notes.join('\n')).toMatch(/simulated relay on a socat pty pair[\s\S]*serial relay at .* answers: lpbench simulated relay[\s\S]*serial marker at .* answers: lpbench simulated marker/);
+      markerPort = lab.rig.serial!.marker!.port;
+      expect(markerPort).toMatch(/^\/.*\/bench$/);
+      // this rig feeds nothing a relay could cut: the relay stays `simulated`, for the checks
+      expect(lab.rig.serial!.relay!.port).toBe('simulated');
+      expect(lab.notes.join('\n')).toMatch(/simulated relay: nothing in this lab for it to cut[\s\S]*simulated marker on a socat pty pair[\s\S]*serial marker at .* answers: lpbench simulated marker/);
       expect(readdirSync(leaseDir)).toEqual([]); // simulated gear is per run: nothing to lease
       // the port is free for checks to use during the run
-      const g = await SerialGear.open(relayPort, await hardwareBinding());
+      const g = await SerialGear.open(markerPort, await hardwareBinding());
       try {
-        // this rig's microphone is synthetic: nothing the lab can cut, and the relay says so
-        await expect(g.power('microphone', false)).rejects.toThrow('ERR switch-failed microphone is not a device this lab can cut');
-        expect(await g.state('microphone')).toBe(true);
+        expect((await g.mark(7)).n).toBe(7);
+        await expect(g.power('microphone', false)).rejects.toThrow('ERR not-supported a marker has no relay');
       } finally {
         await g.close();
       }
     } finally {
       await lab.close();
     }
-    expect(existsSync(relayPort)).toBe(false);
+    expect(existsSync(markerPort)).toBe(false);
     expect(readdirSync(leaseDir)).toEqual([]);
   }, 30_000);
 

@@ -1,7 +1,7 @@
 // The synthetic microphone through real ffmpeg: the gated tone has the frequency, on/off
 // schedule and level it declares, at 48 kHz and 16 kHz, before and after AAC.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TONE, dbfsToAmplitude, syntheticMicrophone, toneExpression } from '../../../adapters/microphone/synthetic.ts';
+import { DEFAULT_TONE, MICROPHONE_SIGNALS, dbfsToAmplitude, syntheticMicrophone, toneExpression, toneOfSignal } from '../../../adapters/microphone/synthetic.ts';
 import { alignTone, toneFrequency, toneSegments } from '../../../conformance/oracles/audio.ts';
 import { renderTone } from '../../conformance/oracles/media-fixtures.ts';
 
@@ -44,5 +44,17 @@ describe('syntheticMicrophone', () => {
     expect(aligned.onRmsDbfs).toBeGreaterThan(-20 - SINE_RMS_BELOW_PEAK_DB - 1);
     expect(aligned.onRmsDbfs).toBeLessThan(-20 - SINE_RMS_BELOW_PEAK_DB + 1);
     expect(aligned.gapRmsDbfs).toBeLessThan(-60);
+  });
+
+  it('names its signals: the tone by default, tone-noise and quiet-tone; another is a clear error', () => {
+    expect(toneOfSignal(undefined)).toEqual(DEFAULT_TONE);
+    expect(toneOfSignal('tone')).toEqual(DEFAULT_TONE);
+    expect(toneOfSignal('tone-noise')).toEqual({ ...DEFAULT_TONE, noiseDbfs: -40 });
+    expect(toneOfSignal('quiet-tone')).toEqual({ ...DEFAULT_TONE, levelDbfs: -40 });
+    expect(() => toneOfSignal('pink')).toThrow('signal "pink" is not legal; legal values: tone, tone-noise, quiet-tone');
+    expect(toneExpression(MICROPHONE_SIGNALS['tone-noise'])).toContain('random(0)');
+    expect(toneExpression(DEFAULT_TONE)).not.toContain('random');
+    expect(syntheticMicrophone(MICROPHONE_SIGNALS['tone-noise']).describe()).toContain('white noise -40 dBFS RMS');
+    expect(() => syntheticMicrophone({ noiseDbfs: -3 })).toThrow(RangeError);
   });
 });

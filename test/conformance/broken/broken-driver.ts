@@ -55,7 +55,7 @@ let finished: () => void = () => undefined;
 const done = new Promise<void>((resolve) => {
   finished = resolve;
 });
-const session = new DriverSession(send, () => finished(), { ...(v.pusher ? { hooks: v.pusher } : {}), ...(v.retry ? { retry: v.retry } : {}) });
+const session = new DriverSession(send, () => finished(), { ...(v.pusher ? { hooks: v.pusher } : {}), ...(v.retry ? { retry: v.retry } : {}) }, v.platform);
 const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
 let queue: Promise<void> = Promise.resolve();
 rl.on('line', (line) => {

@@ -18,6 +18,8 @@ export interface BrokenVariant {
   pusher?: PusherHooks;
   /** The pusher's reconnect policy instead of the vendor default. */
   retry?: { count: number; intervalMs: number };
+  /** The platform the driver emulates (hello.platform and its platform-specific codes; LPB_DRIVER_PLATFORM). */
+  platform?: string;
   /** After a request was handled, requests the driver sends itself later (their replies are dropped). */
   later?: (req: Json) => { afterMs: number; request: Json }[];
   /** Check ids this variant must fail (anchored regular expressions). */

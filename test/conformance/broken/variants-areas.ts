@@ -9,6 +9,7 @@ import { LIFECYCLE_VARIANTS } from './variants-lifecycle.ts';
 import { NETSTATUS_VARIANTS } from './variants-netstatus.ts';
 import { PICTURE_VARIANTS } from './variants-picture.ts';
 import { RATES_VARIANTS } from './variants-rates.ts';
+import { RIG_VARIANTS } from './variants-rig.ts';
 import { RUNTIME_VARIANTS } from './variants-runtime.ts';
 import { VIDEO_VARIANTS } from './variants-video.ts';
 
@@ -24,4 +25,5 @@ export const AREA_VARIANTS: BrokenVariant[] = [
   ...RUNTIME_VARIANTS,
   ...VIDEO_VARIANTS,
   ...FAULTS_VARIANTS,
+  ...RIG_VARIANTS,
 ];

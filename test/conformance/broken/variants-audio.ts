@@ -1,9 +1,12 @@
 // Broken variants for the audio checks (conformance/tests/audio, see variant-kit.ts): a pusher
 // that ignores setMICVolume or applies it on the wrong law, ignores enable-agc, reports
 // volume events that have nothing to do with what it captures, ignores or misapplies the reverb
-// and voice changer types, and background music that is not mixed, ignores its calls, restarts
-// on resume, fakes or drops its events, or gives no 10003 (or ends the push) on a bad URL.
-import { ERROR } from '../../../spec/codes.ts';
+// and voice changer types, noise suppression that is inverted or also takes the tone down (a
+// gate on the gaps only is shown caught by spectrum.test.ts, not by a variant run: CI time),
+// and background music that is not mixed, ignores its calls, restarts
+// on resume, fakes or drops its events, gives no 10003 (or ends the push) on a bad URL, or
+// raises 10003 as an errCode only.
+import { ERROR, STATUS } from '../../../spec/codes.ts';
 import { mapEvent, rewriteAttrs, without, type BrokenVariant, type Json } from './variant-kit.ts';
 
 /** A fixed pseudo-random sequence (the same every run) for the made-up volume events. */
@@ -100,6 +103,18 @@ export const AUDIO_VARIANTS: BrokenVariant[] = [
     breaks: ['^attributes/voice-changer-type/(1|2|3|7|8)$'],
   },
   {
+    name: 'ans-inverted',
+    what: 'enable-ans works the wrong way round: suppresses noise when false, not when true',
+    pusher: { encodeConfig: (c) => ({ ...c, ans: !c.ans }) },
+    breaks: ['^attributes/enable-ans/false$', '^attributes/enable-ans/true$'],
+  },
+  {
+    name: 'ans-kills-tone',
+    what: 'enable-ans true takes everything 20 dB down, the tone with the noise',
+    pusher: { encodeConfig: (c) => (c.ans ? { ...c, micVolume: c.micVolume * 0.1 } : c) },
+    breaks: ['^attributes/enable-ans/true$'],
+  },
+  {
     name: 'bgm-not-mixed',
     what: 'playBGM answers ok and fires its events, but the music is mixed in at volume 0',
     pusher: { ffmpegArgs: (args) => args.map((a) => a.replace(/volume=[0-9.]+,apad\[abgm\]/, 'volume=0,apad[abgm]')) },
@@ -156,6 +171,15 @@ export const AUDIO_VARIANTS: BrokenVariant[] = [
       return msg['event'] === 'error' && detail?.['errCode'] === ERROR.BGM_LOAD_FAILED ? null : msg;
     },
     breaks: ['^error-codes/10003/http-404$', '^error-codes/10003/not-audio$'],
+  },
+  {
+    name: 'bgm-10003-error-only',
+    what: 'a BGM that cannot be loaded raises errCode 10003 but no statechange 10003',
+    outgoing: (msg) => {
+      const detail = msg['detail'] as Json | undefined;
+      return msg['event'] === 'statechange' && detail?.['code'] === STATUS.BGM_LOAD_FAILED ? null : msg;
+    },
+    breaks: ['^status-codes/10003/bgm-load-failed$'],
   },
   {
     name: 'bgm-load-failure-ends-push',

@@ -1,7 +1,9 @@
 // Broken variants for the device-fault checks (conformance/tests/devices; see variant-kit.ts):
 // wrong or extra device codes, a camera or microphone failure hidden by pushing without the
 // device, source limits ignored, an encoder that is not really restarted or whose restart starts time over, and
-// interruptions that are ignored, half-done or never end.
+// interruptions that are ignored, half-done or never end, an audio failure that is faked, a
+// silent microphone hidden (or reported as one that cannot open: device-codes-swapped), a
+// hardware encoder fallback unreported, reported late, or pushing at half the rate.
 import { STATUS } from '../../../spec/codes.ts';
 import type { OutgoingMedia } from '../../../reference-pusher/live-pusher.ts';
 import type { BrokenVariant, Json } from './variant-kit.ts';
@@ -19,6 +21,7 @@ function code(msg: Json): number | undefined {
 const SWAPPED = new Map<number, number>([
   [STATUS.CAMERA_OPEN_FAILED, STATUS.MIC_OPEN_FAILED],
   [STATUS.MIC_OPEN_FAILED, STATUS.CAMERA_OPEN_FAILED],
+  [STATUS.MIC_NO_DATA, STATUS.MIC_OPEN_FAILED],
   [STATUS.VIDEO_RESOLUTION_UNSUPPORTED, STATUS.AUDIO_SAMPLE_RATE_UNSUPPORTED],
   [STATUS.AUDIO_SAMPLE_RATE_UNSUPPORTED, STATUS.VIDEO_RESOLUTION_UNSUPPORTED],
 ]);
@@ -45,13 +48,41 @@ function hideFailedDevice(source: Source, attr: string): (req: Json) => Json {
   };
 }
 
-/** A bench request of this phase becomes a harmless empty update (answered update:ok). */
-function swallowInterruption(phases: readonly string[], onSwallowed: (req: Json) => void = () => undefined): (req: Json) => Json {
+/** A create whose microphone fault is `kind` becomes a create without the fault: a healthy push. */
+function healMicrophone(kind: string): (req: Json) => Json {
+  return (req) => {
+    if (req['method'] !== 'create' || faultOf(req, 'microphone')?.['kind'] !== kind) return req;
+    const params = req['params'] as Json;
+    const rig = structuredClone(params['rig']) as Json;
+    delete (rig['microphone'] as Json)['fault'];
+    return { ...req, params: { ...params, rig } };
+  };
+}
+
+/** The 1103 the late-fallback variant holds back until the encoder started. */
+let heldFallback: Json | undefined;
+
+/** A bench request of this event and phase becomes a harmless empty update (answered update:ok). */
+function swallowBench(event: 'interruption' | 'background', phases: readonly string[], onSwallowed: (req: Json) => void = () => undefined): (req: Json) => Json {
   return (req) => {
     const params = req['params'] as Json | undefined;
-    if (req['method'] !== 'bench' || !phases.includes(String(params?.['phase']))) return req;
+    if (req['method'] !== 'bench' || params?.['event'] !== event || !phases.includes(String(params?.['phase']))) return req;
     onSwallowed(req);
     return { id: req['id'], method: 'update', params: { attrs: {} } };
+  };
+}
+
+const swallowInterruption = (phases: readonly string[], onSwallowed?: (req: Json) => void): ((req: Json) => Json) => swallowBench('interruption', phases, onSwallowed);
+
+/** Mutes in the background only while background-mute is true (the attribute read as it was before
+ *  its deprecation): with it false, the background is swallowed and the push goes on as it was. */
+function backgroundMuteHonoured(): (req: Json) => Json {
+  let mute = false;
+  const swallow = swallowBench('background', ['begin', 'end']);
+  return (req) => {
+    const attrs = (req['params'] as Json | undefined)?.['attrs'] as Json | undefined;
+    if ((req['method'] === 'create' || req['method'] === 'update') && attrs && 'background-mute' in attrs) mute = attrs['background-mute'] === true;
+    return mute ? req : swallow(req);
   };
 }
 
@@ -71,13 +102,13 @@ function timeStartsOver(m: OutgoingMedia): OutgoingMedia {
 export const DEVICES_VARIANTS: BrokenVariant[] = [
   {
     name: 'device-codes-swapped',
-    what: 'reports -1302 for a camera that cannot be opened and -1301 for a microphone, -1306 for a resolution the camera cannot give and -1305 for a sample rate',
+    what: 'reports -1302 for a camera that cannot be opened and -1301 for a microphone, -1302 for a microphone that opens but delivers no samples, -1306 for a resolution the camera cannot give and -1305 for a sample rate',
     outgoing: (msg) => {
       const c = code(msg);
       const swapped = c === undefined ? undefined : SWAPPED.get(c);
       return swapped === undefined ? msg : statechange(msg, swapped);
     },
-    breaks: ['status-codes/-1301', 'status-codes/-1302', 'status-codes/-1305', 'status-codes/-1306'],
+    breaks: ['status-codes/-1301', 'status-codes/-1302', 'status-codes/-1305', 'status-codes/-1306', 'status-codes/-1311'],
   },
   {
     name: 'ignores-source-limits',
@@ -154,5 +185,67 @@ export const DEVICES_VARIANTS: BrokenVariant[] = [
     what: 'holds the push on an interruption but ignores its end: the push stays held',
     request: swallowInterruption(['end']),
     breaks: ['status-codes/5001'],
+  },
+  {
+    name: 'background-ignored',
+    what: 'answers the background OK and goes on pushing the camera and the microphone',
+    request: swallowBench('background', ['begin', 'end']),
+    breaks: ['attributes/background-mute/background'],
+  },
+  {
+    name: 'background-mute-honoured',
+    what: 'mutes in the background only when background-mute is true (the deprecated attribute read literally; the spec mutes by default)',
+    request: backgroundMuteHonoured(),
+    breaks: ['attributes/background-mute/background'],
+  },
+  {
+    name: 'background-as-interruption',
+    what: 'treats the background as an interruption: holds and mutes the push but reports 5001',
+    request: (req) => {
+      const params = req['params'] as Json | undefined;
+      return req['method'] === 'bench' && params?.['event'] === 'background' ? { ...req, params: { ...params, event: 'interruption' } } : req;
+    },
+    breaks: ['attributes/background-mute/background'],
+  },
+  {
+    name: 'fake-audio-failure',
+    what: 'a microphone whose samples end is pushed as if healthy, and -1304 is reported right after 1002 while the push goes on',
+    request: healMicrophone('ends'),
+    outgoing: (msg) => (code(msg) === STATUS.PUSH_BEGIN ? [msg, statechange(msg, STATUS.AUDIO_ENCODE_FAILED)] : msg),
+    breaks: ['status-codes/-1304'],
+  },
+  {
+    name: 'silent-microphone-pushes-on',
+    what: 'a microphone that opens but delivers no samples is replaced by a healthy one: reports -1311 after 1002 and pushes on',
+    request: healMicrophone('no-samples'),
+    outgoing: (msg) => (code(msg) === STATUS.PUSH_BEGIN ? [msg, statechange(msg, STATUS.MIC_NO_DATA)] : msg),
+    breaks: ['status-codes/-1311'],
+  },
+  {
+    name: 'hardware-fallback-unreported',
+    what: 'falls back to the software encoder without reporting 1103',
+    outgoing: (msg) => (code(msg) === STATUS.HW_ENCODER_FALLBACK ? null : msg),
+    breaks: ['status-codes/1103'],
+  },
+  {
+    name: 'hardware-fallback-after-start',
+    what: 'reports 1103 after 1008, as if the encoder that started had been the hardware one',
+    outgoing: (msg) => {
+      if (code(msg) === STATUS.HW_ENCODER_FALLBACK) {
+        heldFallback = msg;
+        return null;
+      }
+      if (code(msg) !== STATUS.ENCODER_STARTED || !heldFallback) return msg;
+      const late = heldFallback;
+      heldFallback = undefined;
+      return [msg, late];
+    },
+    breaks: ['status-codes/1103'],
+  },
+  {
+    name: 'software-fallback-half-rate',
+    what: 'the software encoder it falls back to keeps only half the frame rate asked for',
+    pusher: { encodeConfig: (c) => ({ ...c, fps: Math.max(1, Math.floor(c.fps / 2)) }) },
+    breaks: ['status-codes/1103'],
   },
 ];

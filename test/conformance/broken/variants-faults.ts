@@ -1,9 +1,12 @@
 // Broken variants for the fault checks (conformance/tests/faults/, see variant-kit.ts): pushers
-// that adapt below min-bitrate, never adapt, adapt silently, never say 1101, keep a constant
-// netstatus whatever the uplink does, retry too often or too fast, never say 1102, or restart
-// their timestamps at 0 after a reconnect.
+// that adapt below min-bitrate, never adapt (bitrate nor size) while saying they do, adapt
+// silently (no 1006, no 1005), never say 1101, keep a constant
+// netstatus whatever the uplink does, retry too often or too fast, never say 1102, restart
+// their timestamps at 0 after a reconnect, or get the iOS-only 4998 / 4999 wrong for their
+// platform (emitted elsewhere, missing on iOS).
 import type { OutgoingMedia } from '../../../reference-pusher/live-pusher.ts';
 import { STATUS } from '../../../spec/codes.ts';
+import { toggleCodes } from '../../../reference-pusher/platform-codes.ts';
 import { mapEvent, type BrokenVariant, type Json } from './variant-kit.ts';
 
 /** Once adapting, the min-bitrate-ignoring variant encodes at this share of min-bitrate. */
@@ -13,7 +16,11 @@ const TOO_MANY_RETRIES = 6;
 const TOO_FAST_INTERVAL_MS = 1000;
 
 function dropStatus(code: number): (msg: Json) => Json | null {
-  return mapEvent('statechange', (d) => (d['code'] === code ? null : d));
+  return dropStatuses([code]);
+}
+
+function dropStatuses(codes: number[]): (msg: Json) => Json | null {
+  return mapEvent('statechange', (d) => (codes.includes(Number(d['code'])) ? null : d));
 }
 
 /** Freezes every netstatus report at the first one. */
@@ -27,6 +34,50 @@ function constantNetstatus(): BrokenVariant {
       return first;
     }),
     breaks: ['^netstatus/impaired/cache-and-quality$', '^netstatus/impaired/netSpeed$'],
+  };
+}
+
+/** Reports 1006 and 1005 as the reference does, but its encoder keeps the first configuration's
+ *  bitrate (max-bitrate) and size whatever the uplink carries. */
+function neverAdapts(): BrokenVariant {
+  let first: { width: number; height: number } | undefined;
+  return {
+    name: 'faults-never-adapts',
+    what: 'reports 1006 and 1005 but keeps encoding at max-bitrate and its first size whatever the uplink carries',
+    pusher: {
+      encodeConfig: (c) => {
+        first ??= { width: c.width, height: c.height };
+        return { ...c, ...first, targetBitrateKbps: c.maxBitrateKbps };
+      },
+    },
+    breaks: ['^status-codes/1006/capped-uplink$', '^status-codes/1005/capped-uplink$'],
+  };
+}
+
+/** Emits the iOS-only codes after each update that toggles enable-mic or muted, while its hello
+ *  says this machine's platform. */
+function iosCodesElsewhere(): BrokenVariant {
+  const due = new Map<unknown, number[]>();
+  let attrs: Json = { 'enable-mic': true, muted: false };
+  return {
+    name: 'platform-ios-codes-elsewhere',
+    what: 'emits the iOS-only 4998 / 4999 when enable-mic / muted toggle, while its hello says another platform',
+    request: (req) => {
+      const update = (req['params'] as Json | undefined)?.['attrs'] as Json | undefined;
+      if (req['method'] === 'update' && update) {
+        const codes = toggleCodes('ios', attrs, update).map((c) => c.code);
+        attrs = { ...attrs, ...update };
+        if (codes.length) due.set(req['id'], codes);
+      }
+      return req;
+    },
+    outgoing: (msg) => {
+      const codes = 'result' in msg ? due.get(msg['id']) : undefined;
+      if (!codes) return msg;
+      due.delete(msg['id']);
+      return [msg, ...codes.map((code) => ({ event: 'statechange', detail: { code, message: `code ${code}` }, ts: Date.now() }))];
+    },
+    breaks: ['^status-codes/4998-4999/platform$'],
   };
 }
 
@@ -65,17 +116,12 @@ export const FAULTS_VARIANTS: BrokenVariant[] = [
     },
     breaks: ['^status-codes/1006/capped-uplink$'],
   },
-  {
-    name: 'faults-never-adapts',
-    what: 'reports 1006 but keeps encoding at max-bitrate whatever the uplink carries',
-    pusher: { encodeConfig: (c) => ({ ...c, targetBitrateKbps: c.maxBitrateKbps }) },
-    breaks: ['^status-codes/1006/capped-uplink$'],
-  },
+  neverAdapts(),
   {
     name: 'faults-silent-adaptation',
-    what: 'adapts its bitrate but never reports 1006',
-    outgoing: dropStatus(STATUS.BITRATE_CHANGED),
-    breaks: ['^status-codes/1006/capped-uplink$', '^status-codes/1006/cap-lifted$'],
+    what: 'adapts its bitrate and its resolution but never reports 1006 nor 1005',
+    outgoing: dropStatuses([STATUS.BITRATE_CHANGED, STATUS.RESOLUTION_CHANGED]),
+    breaks: ['^status-codes/1006/capped-uplink$', '^status-codes/1006/cap-lifted$', '^status-codes/1005/capped-uplink$'],
   },
   {
     name: 'faults-no-net-busy',
@@ -103,4 +149,12 @@ export const FAULTS_VARIANTS: BrokenVariant[] = [
     breaks: ['^status-codes/1102/outage-mid-push$', '^status-codes/-1307/outage-for-good$'],
   },
   timestampsRestart(),
+  iosCodesElsewhere(),
+  {
+    name: 'platform-ios-silent-toggles',
+    what: 'says it is iOS but never reports 4998 / 4999 when enable-mic / muted toggle',
+    platform: 'ios',
+    outgoing: dropStatuses([STATUS.MIC_STATE_SWITCHED, STATUS.MUTE_STATE_SWITCHED]),
+    breaks: ['^status-codes/4998-4999/platform$'],
+  },
 ];

@@ -1,6 +1,6 @@
 // Broken variants for the netstatus checks (see variant-kit.ts): implementations that repeat
-// their configuration, lie in ways that average out, report at the wrong cadence, or stop
-// measuring after the first report.
+// their configuration, lie in ways that average out, report at the wrong cadence, stop
+// measuring after the first report, or report a plausible netJitter that never moves.
 import type { EncodeConfig } from '../../../reference-pusher/encode-config.ts';
 import { mapEvent, type BrokenVariant, type Json } from './variant-kit.ts';
 
@@ -16,6 +16,8 @@ const UNHONOURED_BITRATE_SHARE = 0.6;
 /** Alternate reports are multiplied by these: their mean is the true figure. */
 const ALTERNATING_FACTORS = [1.6, 0.4];
 const ALTERNATED_KEYS = ['videoBitrate', 'audioBitrate', 'videoFPS', 'videoGOP', 'netSpeed', 'videoWidth', 'videoHeight'];
+/** The netJitter the constant-jitter variant always reports (ms; plausible for a real link). */
+const CONSTANT_JITTER_MS = 20;
 /** The extra copy of each report goes out this much later (a 1 s cadence). */
 const EXTRA_REPORT_DELAY_MS = 1000;
 
@@ -130,4 +132,13 @@ function staleReport(): BrokenVariant {
   };
 }
 
-export const NETSTATUS_VARIANTS: BrokenVariant[] = [echoAttributes(), echoUnhonoured(), alternatingLies(), everySecond(), everyFourSeconds(), staleReport()];
+function constantJitter(): BrokenVariant {
+  return {
+    name: 'netstatus-jitter-constant',
+    what: `reports netJitter ${CONSTANT_JITTER_MS} in every report, whatever the link does`,
+    outgoing: withInfo((info) => ({ ...info, netJitter: CONSTANT_JITTER_MS })),
+    breaks: ['^netstatus/impaired/netJitter$'],
+  };
+}
+
+export const NETSTATUS_VARIANTS: BrokenVariant[] = [echoAttributes(), echoUnhonoured(), alternatingLies(), everySecond(), everyFourSeconds(), staleReport(), constantJitter()];

@@ -4,7 +4,7 @@
 // mirror ignored, forced or leaking into the stream, a snapshot quality ignored, sendMessage faked or late,
 // and applyFilter / clearFilters answered without effect. Each
 // says OK on the driver protocol; only the decoded stream (or the range rule) gives it away.
-import type { Json, BrokenVariant } from './variant-kit.ts';
+import { dropAttrs, rewriteAttrs, type Json, type BrokenVariant } from './variant-kit.ts';
 import { MAX_ZOOM } from '../../../reference-pusher/video-effects.ts';
 
 /** How late the late variant's messages reach the stream (the check allows 1500 ms). */
@@ -29,6 +29,19 @@ function setZoomArgs(req: Json): Json | undefined {
   const params = req['params'] as Json | undefined;
   if (req['method'] !== 'call' || params?.['name'] !== 'setZoom') return undefined;
   return (params['args'] as Json | undefined) ?? {};
+}
+
+/** applySticker's stickers moved to the frame's top-left corner, their size kept. */
+function stickerAtCorner(req: Json): Json {
+  const params = req['params'] as Json | undefined;
+  if (req['method'] !== 'call' || params?.['name'] !== 'applySticker') return req;
+  const args = (params['args'] as Json | undefined) ?? {};
+  const stickers = Array.isArray(args['stickers']) ? (args['stickers'] as Json[]) : [];
+  const moved = stickers.map((st) => {
+    const pos = Array.isArray(st['pos']) ? (st['pos'] as unknown[]) : [];
+    return { ...st, pos: ['0', '0', ...pos.slice(2)] };
+  });
+  return { ...req, params: { ...params, args: { ...args, stickers: moved } } };
 }
 
 export const VIDEO_VARIANTS: BrokenVariant[] = [
@@ -167,6 +180,21 @@ export const VIDEO_VARIANTS: BrokenVariant[] = [
     what: 'the stream is mirrored whenever the preview is (local-mirror applied to the stream too)',
     pusher: { encodeConfig: (c) => ({ ...c, streamMirror: c.streamMirror || c.previewMirror }) },
     breaks: ['^attributes/local-mirror/(auto|enable|disable)$'],
+  },
+  {
+    name: 'camera-controls-ignored',
+    what: 'answers toggleTorch OK without lighting anything and accepts auto-focus without acting on the camera',
+    fakeCalls: ['toggleTorch'],
+    request: dropAttrs(['auto-focus']),
+    breaks: ['^context/toggleTorch/lights$', '^attributes/auto-focus/focus$'],
+  },
+  {
+    // Three corners cut in one variant, each failing its own check, so the stickers push runs once.
+    name: 'custom-effects-careless',
+    what: 'custom-effect is always on (the skin effects show while the app set it false, and turning it on is accepted), applySticker draws at the frame corner whatever pos says, clearStickers answers OK and keeps the sticker',
+    request: (req) => stickerAtCorner(rewriteAttrs((a) => ('custom-effect' in a ? { ...a, 'custom-effect': true } : a), true)(req)),
+    fakeCalls: ['clearStickers'],
+    breaks: ['^attributes/custom-effect/(false|false-stays)$', '^context/applySticker/placed$', '^context/clearStickers/removes$'],
   },
   {
     name: 'snapshot-always-png',

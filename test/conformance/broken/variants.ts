@@ -3,6 +3,7 @@
 // A variant rewrites requests on their way in and/or replies and events on their way out, and
 // names the check ids (regular expressions) it must make fail. Variants of each area live in
 // their own variants-<area>.ts file and are gathered here.
+import { STATUS } from '../../../spec/codes.ts';
 import { dropAttrs, mapEvent, rewriteAttrs, without, type BrokenVariant, type Json } from './variant-kit.ts';
 import { AREA_VARIANTS } from './variants-areas.ts';
 
@@ -186,6 +187,15 @@ export const VARIANTS: BrokenVariant[] = [
       return { ...req, params: { ...params, rig: { ...rig, permissions: { camera: 'granted', record: 'granted' } } } };
     },
     breaks: ['error-codes/(10001|10002)'],
+  },
+  {
+    name: 'denials-error-event-only',
+    what: 'raises 10001, 10002 and 10004 as errCodes but never as statechange codes',
+    outgoing: (msg) => {
+      const code = (msg['detail'] as Json | undefined)?.['code'];
+      return msg['event'] === 'statechange' && ([STATUS.CAMERA_DENIED, STATUS.MIC_DENIED, STATUS.WAITING_IMAGE_FAILED] as unknown[]).includes(code) ? null : msg;
+    },
+    breaks: ['error-codes/(10001|10002|10004)'],
   },
   {
     name: 'ignore-waiting-image',

@@ -2,7 +2,7 @@
 // connection attempts, and exact judging (device codes beside, no extra code anywhere).
 import { describe, expect, it } from 'vitest';
 import { AssertionError } from 'node:assert';
-import { describeCode, expectCodeSequence, expectedConnectionCodes, RETRY_COUNT, RETRY_INTERVAL_MS } from '../../../conformance/tests/support/codes.ts';
+import { describeCode, expectCodeSequence, expectedConnectionCodes, RETRY_COUNT, RETRY_INTERVAL_MS, withoutUplinkAdaptation } from '../../../conformance/tests/support/codes.ts';
 
 const HANDSHAKE_FAIL = { connected: false, published: false, failure: 3003 };
 const PUBLISH_REJECTED = { connected: true, published: false, failure: 3004 };
@@ -49,5 +49,11 @@ describe('status code sequences', () => {
   it('fails device codes out of order or repeated', () => {
     expect(judged([1007, 1003, 1008, 3003, 1102], [3003, 1102])).toContain('device codes 1007 1003 1008');
     expect(judged([1003, 1007, 1008, 1003, 3003, 1102], [3003, 1102])).toContain('device codes');
+  });
+
+  it('the device checks leave out the uplink codes of a live push, not those after the push gave up', () => {
+    expect(withoutUplinkAdaptation([1001, 1002, 1006, 1104, 1101, 1104, -1303])).toEqual([1001, 1002, 1104, 1104, -1303]);
+    expect(withoutUplinkAdaptation([1001, 1002, 1104, -1303, 1006])).toEqual([1001, 1002, 1104, -1303, 1006]);
+    expect(judged(withoutUplinkAdaptation([1001, 1002, 1104, -1303, 1101]), [1001, 1002, 1104, -1303])).toBeDefined();
   });
 });

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { RgbFrame } from '../../../conformance/oracles/frame.ts';
 import type { Packet } from '../../../conformance/oracles/packets.ts';
 import { bitrateKbps, packetsPerSecond } from '../../../conformance/oracles/packets.ts';
-import { arrivalOfPts, liveTimesFromFuture } from '../../../conformance/tests/support/runtime-steps.ts';
+import { arrivalOfPts, baselineWindow, liveTimesFromFuture, notPushed, stepPushed, StepNotPushedError, stepWindow, type RuntimeRun, type RuntimeStep } from '../../../conformance/tests/support/runtime-steps.ts';
+import { classifyError } from '../../../conformance/verdict.ts';
+import { selectionPattern } from '../../../conformance/selection.ts';
 
 const T0 = 1_000_000;
 
@@ -54,5 +56,49 @@ describe('packetsPerSecond and bitrateKbps over the packets of a runtime step', 
     expect(bitrateKbps(packets, 'video')).toBeCloseTo(50, 6);
     expect(packetsPerSecond([packet(0, 1)], 'video')).toBeNull();
     expect(bitrateKbps([], 'video')).toBeNull();
+  });
+});
+
+describe('step selection (RuntimeStep.for): a run pushes only the steps its selected checks judge', () => {
+  const whiteness: RuntimeStep = { name: 'whiteness 4', update: { whiteness: 4 }, for: ['attributes/whiteness/levels'] };
+  const pink: RuntimeStep = { name: 'filter pink', update: { filter: 'pink' }, for: ['attributes/filter/pink', 'attributes/filter/distinct'] };
+  const untagged: RuntimeStep = { name: 'mute', update: { muted: true } };
+
+  it('selects by the run pattern as vitest matches test names; no pattern selects everything', () => {
+    const only = selectionPattern('^(?:attributes/filter/distinct)$')!;
+    const selected = (id: string) => only.test(id);
+    expect([whiteness, pink, untagged].map((s) => stepPushed(s, selected))).toEqual([false, true, true]);
+    expect(selectionPattern('')).toBeNull();
+    expect(selectionPattern(undefined)).toBeNull();
+    expect(stepPushed(whiteness, () => true)).toBe(true);
+  });
+
+  it('a step not pushed refuses to be read: the check that reads it breaks (not fails)', () => {
+    const o = notPushed(whiteness);
+    expect(o.pushed).toBe(false);
+    expect(() => o.at).toThrow(StepNotPushedError);
+    expect(() => o.refused).toThrow(/not pushed in this run.*attributes\/whiteness\/levels/);
+    let caught: unknown;
+    try {
+      void o.result;
+    } catch (err) {
+      caught = err;
+    }
+    expect(classifyError(caught)).toBe('broken');
+    // Dumps of a run's outcomes (evidence) still serialise.
+    expect(JSON.parse(JSON.stringify(o))).toEqual({ step: whiteness, pushed: false });
+  });
+
+  it('windows run from a pushed step to the next pushed one, skipping steps not pushed', () => {
+    const run = {
+      steps: [{ step: untagged, pushed: true, at: 1000, refused: null }, notPushed(whiteness), { step: pink, pushed: true, at: 5000, refused: null }],
+      lastFrameAt: 9000,
+    } as unknown as RuntimeRun;
+    expect(baselineWindow(run)).toEqual({ from: Number.NEGATIVE_INFINITY, to: 1000 });
+    expect(stepWindow(run, 0).to).toBe(5000);
+    expect(stepWindow(run, 2).to).toBe(9001);
+    expect(() => stepWindow(run, 1)).toThrow(StepNotPushedError);
+    const first = { ...run, steps: [notPushed(whiteness), run.steps[2]!] } as RuntimeRun;
+    expect(baselineWindow(first).to).toBe(5000);
   });
 });

@@ -3,10 +3,12 @@
 // moved by asetrate, sidebands of a tremolo), and the decay time of dense exponential echo
 // tails (aecho taps falling 60 dB over a known T60). Accuracy reached here: band level within
 // 0.3 dB; T60 within 20 % for T60 ≤ 700 ms (longer tails overlap the next gap and read long,
-// by up to 40 % at 1.7 s, in order).
+// by up to 40 % at 1.7 s, in order); the synthetic microphone's signals at their declared levels
+// (tone-noise: noise in the gaps and beside the tone, white, within 0.5 dB; quiet-tone within
+// 0.2 dB), and a 20 dB noise drop read as such within 1 dB with the tone untouched.
 import { describe, expect, it } from 'vitest';
-import { bandLevelDbfs, decayInGaps, gatedOnLevelDbfs, peakFrequencyIn, powerAwayFrom } from '../../../conformance/oracles/spectrum.ts';
-import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
+import { bandLevelDbfs, decayInGaps, gatedOnLevelDbfs, peakFrequencyIn, powerAwayFrom, toneAndNoise } from '../../../conformance/oracles/spectrum.ts';
+import { DEFAULT_TONE, MICROPHONE_SIGNALS } from '../../../adapters/microphone/synthetic.ts';
 import { renderTone } from './media-fixtures.ts';
 
 const RATE = 48000;
@@ -75,4 +77,50 @@ describe('spectrum oracles on ffmpeg-made audio', () => {
     }
     for (let i = 1; i < measured.length; i++) expect(measured[i]!).toBeGreaterThan(measured[i - 1]!);
   }, 60_000);
+
+  describe('the synthetic microphone signals at their known levels', () => {
+    const noisy = MICROPHONE_SIGNALS['tone-noise'];
+    /** White noise's share of a band: its power is flat from 0 Hz to half the sample rate. */
+    const bandShareDb = (lowHz: number, highHz: number) => 10 * Math.log10((highHz - lowHz) / (RATE / 2));
+    const BAND = { lowHz: 2000, highHz: 8000 };
+    const ON_RMS = DEFAULT_TONE.levelDbfs - 3.01;
+
+    it('tone-noise: the tone at its level, the noise at -40 dBFS RMS in the gaps and beside the tone, white, within 0.5 dB (AAC)', async () => {
+      const s = await renderTone({ tone: noisy, seconds: 4, aac: true });
+      const m = toneAndNoise(s, RATE, noisy, BAND)!;
+      expect(m.windows).toBeGreaterThanOrEqual(3);
+      expect(Math.abs(m.toneDbfs - ON_RMS)).toBeLessThan(0.2);
+      expect(Math.abs(gatedOnLevelDbfs(s, RATE)! - ON_RMS)).toBeLessThan(0.2);
+      // AAC at 64k low-passes the noise near 16 kHz (24 kHz of flat noise less a third: -1.8 dB in all).
+      expect(m.gapDbfs).toBeLessThan(noisy.noiseDbfs + 0.5);
+      expect(m.gapDbfs).toBeGreaterThan(noisy.noiseDbfs - 2.5);
+      expect(Math.abs(m.besideToneDbfs - (noisy.noiseDbfs + bandShareDb(BAND.lowHz, BAND.highHz)))).toBeLessThan(0.5);
+      const raw = await renderTone({ tone: noisy, seconds: 4 });
+      const r = toneAndNoise(raw, RATE, noisy, BAND)!;
+      expect(Math.abs(r.gapDbfs - noisy.noiseDbfs)).toBeLessThan(0.5);
+      for (const [lo, hi] of [[100, 1000], [4000, 12000], [12000, 23000]] as const) {
+        const gap = raw.subarray(Math.round(0.75 * RATE), Math.round(0.95 * RATE));
+        expect(Math.abs(bandLevelDbfs(gap, RATE, lo, hi) - (noisy.noiseDbfs + bandShareDb(lo, hi))), `${lo}-${hi} Hz`).toBeLessThan(1);
+      }
+    });
+
+    it('quiet-tone: on-level -43 dBFS RMS within 0.2 dB, silent gaps', async () => {
+      const quiet = MICROPHONE_SIGNALS['quiet-tone'];
+      const s = await renderTone({ tone: quiet, seconds: 3, aac: true });
+      expect(Math.abs(gatedOnLevelDbfs(s, RATE)! - (quiet.levelDbfs - 3.01))).toBeLessThan(0.2);
+      expect(toneAndNoise(s, RATE, quiet, BAND)!.gapDbfs).toBeLessThan(-80);
+    });
+
+    it('reads a 20 dB noise drop within 1 dB, the tone untouched, and a gate on the gaps as no drop beside the tone', async () => {
+      const before = toneAndNoise(await renderTone({ tone: noisy, seconds: 4, aac: true }), RATE, noisy, BAND)!;
+      // The noise alone 20 dB down: the same tone over noise at -60 dBFS.
+      const after = toneAndNoise(await renderTone({ tone: { ...noisy, noiseDbfs: noisy.noiseDbfs - 20 }, seconds: 4, aac: true }), RATE, noisy, BAND)!;
+      expect(Math.abs(before.gapDbfs - after.gapDbfs - 20)).toBeLessThan(1);
+      expect(Math.abs(before.besideToneDbfs - after.besideToneDbfs - 20)).toBeLessThan(1);
+      expect(Math.abs(before.toneDbfs - after.toneDbfs)).toBeLessThan(0.2);
+      const gated = toneAndNoise(await renderTone({ tone: noisy, seconds: 4, filter: 'agate=threshold=0.05:ratio=9000:range=0.001:attack=1:release=20', aac: true }), RATE, noisy, BAND)!;
+      expect(before.gapDbfs - gated.gapDbfs).toBeGreaterThan(15);
+      expect(Math.abs(before.besideToneDbfs - gated.besideToneDbfs)).toBeLessThan(1);
+    });
+  });
 });

@@ -43,7 +43,16 @@ export interface WireWindow {
   fromMs: number;
   toMs: number;
   bytes: number;
+  /** The window's bytes over its wall time. */
   kbps: number;
+  /** Stream time the window delivered: from the timestamp of its first packet to that of the
+   *  first packet after it (0 for an empty window). */
+  streamMs: number;
+  /** The window's bytes over its wall time or the stream time it delivered, whichever is longer:
+   *  a sender draining a backlog (catching up after a stall) delivers more than a second of
+   *  stream in a second, which is no higher bitrate. Only as honest as the stream's clock: judge
+   *  it beside the wall-clock mean (wireKbps) or the clock's drift. */
+  pacedKbps: number;
   /** A keyframe arrived in the window. */
   keyframe: boolean;
 }
@@ -61,15 +70,27 @@ export function wireWindows(packets: readonly Packet[], stream: MediaKind, windo
     toMs: from + (i + 1) * windowMs,
     bytes: 0,
     kbps: 0,
+    streamMs: 0,
+    pacedKbps: 0,
     keyframe: false,
   }));
+  /** The first packet (arrival order) of each window, and the first after the last window. */
+  const firsts: (Arrived | undefined)[] = new Array<Arrived | undefined>(count + 1).fill(undefined);
   for (const p of live) {
-    const w = windows[Math.floor((p.arrivedAtMs - from) / windowMs)];
+    const i = Math.floor((p.arrivedAtMs - from) / windowMs);
+    if (i <= count && firsts[i] === undefined) firsts[i] = p;
+    const w = windows[i];
     if (!w) continue;
     w.bytes += p.size;
     w.keyframe ||= p.keyframe;
   }
-  for (const w of windows) w.kbps = (w.bytes * BITS_PER_BYTE) / BITS_PER_KBIT / (windowMs / MS_PER_S);
+  const kbit = (bytes: number, ms: number): number => (bytes * BITS_PER_BYTE) / BITS_PER_KBIT / (ms / MS_PER_S);
+  windows.forEach((w, i) => {
+    const next = firsts.slice(i + 1).find((p) => p !== undefined);
+    w.streamMs = firsts[i] !== undefined && next !== undefined ? Math.max(0, next.dtsMs - firsts[i]!.dtsMs) : 0;
+    w.kbps = kbit(w.bytes, windowMs);
+    w.pacedKbps = kbit(w.bytes, Math.max(windowMs, w.streamMs));
+  });
   return windows;
 }
 

@@ -12,6 +12,8 @@ const SLOW_CAPTURE_DIVISOR = 2;
  *  30 fps made the stretched stamps come out right (attributes/fps/30/stream-clock passed). */
 const STRETCH = 1.25;
 const COMPRESS = 0.75;
+/** The overshoot-stretched variant sends this many times max-bitrate, stamped as this much stream time. */
+const OVERSHOOT = 1.4;
 /** Seconds of max-bitrate each keyframe of the keyframe-burst variant carries on top of its
  *  picture; the rest of the GOP is encoded that much leaner, so the mean stays at max-bitrate. */
 const BURST_EXTRA_S = 0.8;
@@ -122,6 +124,18 @@ export const RATES_VARIANTS: BrokenVariant[] = [
     breaks: [STREAM_CLOCK_IDS],
   },
   keyframeBurst(),
+  {
+    name: 'overshoot-stretched',
+    what: `encodes at ${OVERSHOOT} x max-bitrate and stamps every packet ${OVERSHOOT} x its real time, so each wall-clock second carries ${OVERSHOOT} s of stream and every window paced by its stream time looks within max-bitrate`,
+    pusher: {
+      ffmpegArgs: (args) => replaceRateControl(args, (kbps) => {
+        const over = Math.round(kbps * OVERSHOOT);
+        return ['-b:v', `${over}k`, '-minrate', `${over}k`, '-maxrate', `${over}k`, '-bufsize', `${Math.round(over / 10)}k`, '-x264-params', 'nal-hrd=cbr'];
+      }),
+      media: scaleTimestamps(OVERSHOOT),
+    },
+    breaks: ['attributes/max-bitrate/(300|800|1200)'],
+  },
   {
     name: 'ignore-min-bitrate',
     what: `targets quality (x264 CRF ${IGNORE_MIN_CRF}, capped at max-bitrate) and ignores min-bitrate`,

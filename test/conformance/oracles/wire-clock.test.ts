@@ -89,6 +89,29 @@ describe('wireWindows / wireKbps', () => {
     expect(wireWindows(packets, 'video', 1000)[0]!.kbps).toBeCloseTo(200, 5);
   });
 
+  it('paces a drained backlog by the stream time it delivered, and live windows by the wall clock', () => {
+    // 25 fps, 1000 bytes a frame (200 kbps); 1.5 s in, a 500 ms backlog drains at twice the pace over 1 s.
+    const packets = stream({ fps: 25, seconds: 6, bytes: 1000, jitter: (i) => { const t = (i + 1) * 40; return t < 1500 ? 500 : t < 2500 ? 500 - (t - 1500) / 2 : 0; } });
+    const windows = wireWindows(packets, 'video', 1000);
+    expect(Math.max(...windows.map((w) => w.kbps))).toBeGreaterThan(260);
+    for (const w of windows) expect(w.pacedKbps).toBeLessThan(210);
+    const steady = windows.at(-1)!;
+    expect(steady.streamMs).toBeCloseTo(1000, -1);
+    expect(steady.pacedKbps).toBeCloseTo(steady.kbps, 5);
+  });
+
+  it('never paces a window above its wall rate, and an empty window delivers no stream time', () => {
+    const packets = stream({ fps: 25, seconds: 5, bytes: 1000, clock: 0.5 });
+    for (const w of wireWindows(packets, 'video', 1000)) {
+      expect(w.pacedKbps).toBeCloseTo(w.kbps, 5);
+      expect(w.streamMs).toBeLessThan(600);
+    }
+    const gap = stream({ fps: 25, seconds: 5, bytes: 1000, jitter: (i) => (i < 50 ? 0 : 2500) });
+    const empty = wireWindows(gap, 'video', 1000).filter((w) => w.bytes === 0);
+    expect(empty.length).toBeGreaterThan(0);
+    for (const w of empty) expect([w.streamMs, w.pacedKbps]).toEqual([0, 0]);
+  });
+
   it('rejects a bad window', () => {
     expect(() => wireWindows([], 'video', 0)).toThrow(RangeError);
   });

@@ -1,4 +1,4 @@
-// A deliberately broken IUT: `node --import tsx broken-driver.ts <variant>` speaks the driver
+// A deliberately broken IUT: `node bin/run-bundled.mjs broken-driver.ts <variant>` (or `node --import tsx`) speaks the driver
 // protocol like `lpbench driver`, with the variant's fault applied (see variants.ts).
 import { createInterface } from 'node:readline';
 import { DriverSession, type Outgoing } from '../../../reference-pusher/driver.ts';

@@ -39,7 +39,7 @@ const TAP_DRIVER = fileURLToPath(new URL('../../driver-protocol/drivers/tap-driv
 const REFERENCE_TIMEOUT_MS = 15 * 60_000;
 const VARIANT_TIMEOUT_MS = 10 * 60_000;
 /** Variant runs (separate processes) at once. */
-const VARIANT_PARALLEL = 3;
+const VARIANT_PARALLEL = 4;
 /**
  * Checks at once inside a file for the variant runs. A variant targets a few checks that mostly
  * live in one file, which would otherwise run one after another. Each must still come out

@@ -54,10 +54,16 @@ function medianOfSlices(from: number, to: number, level: (from: number, to: numb
 /** The largest stream-time gap between video packets live in [from, to), counted from the last packet before it to the window's end. */
 export function largestVideoGapMs(o: Observation, from: number, to: number): { gapMs: number; packets: number } {
   const offset = liveOffset(o.frames) ?? 0;
-  const pts = o.packets.filter((p) => p.stream === 'video').map((p) => p.ptsMs).sort((a, b) => a - b);
-  const inside = pts.filter((t) => t + offset >= from && t + offset < to);
-  const before = pts.filter((t) => t + offset < from);
-  const points = [before.length > 0 ? before[before.length - 1]! : from - offset, ...inside, to - offset];
+  return largestGapMs(o.packets.filter((p) => p.stream === 'video').map((p) => p.ptsMs + offset), from, to);
+}
+
+/** The largest gap between the wall times `at` in [from, to), counted from the last one before
+ *  it to the window's end; how many fell inside. */
+function largestGapMs(at: number[], from: number, to: number): { gapMs: number; packets: number } {
+  const sorted = [...at].sort((a, b) => a - b);
+  const inside = sorted.filter((t) => t >= from && t < to);
+  const before = sorted.filter((t) => t < from);
+  const points = [before.length > 0 ? before[before.length - 1]! : from, ...inside, to];
   let gapMs = 0;
   for (let i = 1; i < points.length; i++) gapMs = Math.max(gapMs, points[i]! - points[i - 1]!);
   return { gapMs, packets: inside.length };
@@ -126,11 +132,5 @@ export function medianAudioDbfsArrived(o: Observation, from: number, to: number)
 /** The largest wall-clock gap between video packets arriving in [from, to), counted from the
  *  last arrival before it to the window's end. */
 export function largestVideoArrivalGapMs(o: Observation, from: number, to: number): { gapMs: number; packets: number } {
-  const at = o.packets.filter((p) => p.stream === 'video' && p.arrivedAtMs !== undefined).map((p) => p.arrivedAtMs!).sort((a, b) => a - b);
-  const inside = at.filter((t) => t >= from && t < to);
-  const before = at.filter((t) => t < from);
-  const points = [before.length > 0 ? before[before.length - 1]! : from, ...inside, to];
-  let gapMs = 0;
-  for (let i = 1; i < points.length; i++) gapMs = Math.max(gapMs, points[i]! - points[i - 1]!);
-  return { gapMs, packets: inside.length };
+  return largestGapMs(o.packets.filter((p) => p.stream === 'video' && p.arrivedAtMs !== undefined).map((p) => p.arrivedAtMs!), from, to);
 }

@@ -20,6 +20,7 @@ import {
   type OfferedFrame,
 } from '../../reference-pusher/custom-render.ts';
 import { resolveEncodeConfig } from '../../reference-pusher/encode-config.ts';
+import { LivePusher } from '../../reference-pusher/live-pusher.ts';
 import { MediaPipeline, buildFfmpegArgs, type RawFrame, type VideoInput } from '../../reference-pusher/media-pipeline.ts';
 import { attributeDefaults } from '../../spec/index.ts';
 
@@ -154,6 +155,32 @@ describe('CustomRenderer', () => {
     expect(sink.writableLength).toBeLessThanOrEqual(BYTES * 3);
     await r.close();
     sink.destroy();
+  });
+});
+
+describe('LivePusher wiring', () => {
+  it('without enableVideoCustomRender both methods fail naming it', async () => {
+    const p = new LivePusher({ workDir: workDir() });
+    await p.create({});
+    await expect(p.createOffscreenCanvas({})).rejects.toThrow('createOffscreenCanvas:fail enableVideoCustomRender is false');
+    await expect(p.onCustomRendererEvent({ event: 'frame' })).rejects.toThrow('onCustomRendererEvent:fail enableVideoCustomRender is false');
+    await p.dispose();
+  });
+
+  it('with it: the canvas is the push size, update tells the size, a bad event fails, dispose removes the files', async () => {
+    const dir = workDir();
+    const p = new LivePusher({ workDir: dir });
+    const updates: unknown[] = [];
+    p.on('customrendererupdate', (d) => updates.push(d));
+    await p.create({ enableVideoCustomRender: true, mode: 'HD' });
+    await expect(p.onCustomRendererEvent({ event: 'resize' })).rejects.toThrow('onCustomRendererEvent:fail event "resize" is not known; expected "frame" or "update"');
+    expect(await p.onCustomRendererEvent({ event: 'update' })).toEqual({ errMsg: 'onCustomRendererEvent:ok' });
+    expect(updates).toEqual([{ width: 540, height: 960 }]);
+    const canvas = await p.createOffscreenCanvas({});
+    expect(canvas).toEqual({ errMsg: 'createOffscreenCanvas:ok', path: join(dir, 'custom-render', 'canvas.rgb24'), width: 540, height: 960, format: 'rgb24' });
+    draw(String(canvas['path']), Buffer.alloc(540 * 960 * 3));
+    await p.dispose();
+    expect(existsSync(join(dir, 'custom-render'))).toBe(false);
   });
 });
 

@@ -240,7 +240,7 @@ check(
     severity: 'normal',
     spec: 'live-pusher.zh.md 通用属性 enableVideoCustomRender (自定义渲染，允许开发者自行处理所采集的视频帧); context-api.md createOffscreenCanvas [2.29.0] (custom rendering)',
     specRows: ['method:createOffscreenCanvas', 'attribute:enableVideoCustomRender', 'attribute:enableVideoCustomRender=true'],
-    tolerance: `created with enableVideoCustomRender true, the bench draws a magenta box at [${MARK.join(', ')}] (fractions of the frame) over each offered frame it reads and writes it to the canvas; every decoded frame from ${SETTLE_MS} ms of stream on (one per ${FRAMES_EVERY_MS} ms over ${OBSERVE_MS} ms, at least ${MIN_JUDGED_FRAMES}) shows the box (within ${MARK_COLOUR_DISTANCE} RGB), each edge within ${EDGE_TOLERANCE_PX} px of where it was drawn, over the front pattern; the stream's frame counter is readable in at least ${(1 - MAX_UNREADABLE_SHARE) * 100} % of them, at most ${MAX_FOREIGN_SHARE * 100} % of the readable values were never offered, it never goes back and takes at least ${MIN_DISTINCT_PER_S} distinct values a second`,
+    tolerance: `created with enableVideoCustomRender true, the bench draws a magenta box at [${MARK.join(', ')}] (fractions of the frame) over each offered frame it reads and writes it to the canvas; every decoded frame from ${SETTLE_MS} ms of stream on (one per ${FRAMES_EVERY_MS} ms over ${OBSERVE_MS} ms, at least ${MIN_JUDGED_FRAMES}) shows the box (within ${MARK_COLOUR_DISTANCE} RGB), each edge within ${EDGE_TOLERANCE_PX} px of where it was drawn, over the front pattern; the stream's frame counter is readable in at least ${(1 - MAX_UNREADABLE_SHARE) * 100} % of them, at most ${MAX_FOREIGN_SHARE * 100} % of the readable values were never offered, the offered values it shows never go back and take at least ${MIN_DISTINCT_PER_S} distinct values a second`,
     requires: REQUIRES,
     timeoutMs: TIMEOUT_MS,
   },
@@ -269,7 +269,8 @@ check(
     const foreign = counters.filter((c) => !offered.has(c));
     ctx.log(`stream counters ${counters.join(', ')}; offered ${[...offered].join(', ')}`);
     if (foreign.length > counters.length * MAX_FOREIGN_SHARE) fail(`${foreign.length} of ${counters.length} counter values in the stream were never offered to the page (${foreign.slice(0, 5).join(', ')}): the pushed frames are not the frames the page drew`);
-    const { distinct, backwards } = counterRun(counters);
+    // Judged on the values that were offered (a misread, already bounded above, is no step back).
+    const { distinct, backwards } = counterRun(counters.filter((c) => offered.has(c)));
     if (backwards > 0) fail(`the stream's frame counter went back ${backwards} times (${counters.join(', ')})`);
     const spanS = (frames.at(-1)!.ptsMs - frames[0]!.ptsMs) / 1000;
     expectAtLeast(`distinct frame counter values a second in the stream over ${spanS.toFixed(1)} s (${distinct} values): the canvas must follow the drawn frames, not stand still`, distinct / spanS, MIN_DISTINCT_PER_S);
@@ -353,7 +354,7 @@ check(
     severity: 'normal',
     spec: 'live-pusher.zh.md 通用属性 enableVideoCustomRender (default false); docs/driver-protocol.md "Custom rendering" (without it both methods fail)',
     specRows: ['attribute:enableVideoCustomRender=false'],
-    tolerance: `created with enableVideoCustomRender false, createOffscreenCanvas and onCustomRendererEvent({event: 'frame'}) fail with an errMsg naming enableVideoCustomRender, no ${FRAME_EVENT} comes, and every decoded frame (one per ${FRAMES_EVERY_MS} ms over ${FALSE_OBSERVE_MS} ms) shows the front pattern with its counter readable, never going back and taking at least ${MIN_DISTINCT_PER_S} distinct values a second`,
+    tolerance: `created with enableVideoCustomRender false, createOffscreenCanvas and onCustomRendererEvent({event: 'frame'}) fail with an errMsg naming enableVideoCustomRender, no ${FRAME_EVENT} comes, and every decoded frame (one per ${FRAMES_EVERY_MS} ms over ${FALSE_OBSERVE_MS} ms) shows the front pattern with its counter readable in at least ${(1 - MAX_UNREADABLE_SHARE) * 100} % of them, taking at least ${MIN_DISTINCT_PER_S} distinct values a second`,
     requires: REQUIRES,
     timeoutMs: TIMEOUT_MS,
   },
@@ -379,8 +380,7 @@ check(
     }
     const counters = frames.map((f) => readFrameCounter(f)).filter((c): c is number => c !== null);
     expectTrue(`the frame counter readable (${counters.length} of ${frames.length} frames)`, counters.length >= frames.length * (1 - MAX_UNREADABLE_SHARE));
-    const { distinct, backwards } = counterRun(counters);
-    if (backwards > 0) fail(`the frame counter went back ${backwards} times (${counters.join(', ')})`);
+    const { distinct } = counterRun(counters);
     const spanS = (frames.at(-1)!.ptsMs - frames[0]!.ptsMs) / 1000;
     expectAtLeast(`distinct frame counter values a second over ${spanS.toFixed(1)} s (${distinct} values)`, distinct / spanS, MIN_DISTINCT_PER_S);
     const offered = ctx.iut.events(FRAME_EVENT).length;

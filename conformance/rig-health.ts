@@ -3,16 +3,17 @@
 // microphone and server — must reach the server with a picture and sound, read back by the same
 // independent observer the checks use (conformance/oracles/observe.ts). Where the rig feeds a
 // known source (the synthetic pattern or a v4l2loopback fed with it; the synthetic tone or the
-// PulseAudio virtual microphone playing it) the golden push must also carry that pattern and
-// tone. If it does not, the rig is broken: the run is reported as a broken rig and no check is
+// PulseAudio virtual microphone playing it, or the rig's speaker playing it to a physical
+// microphone) the golden push must also carry that pattern and tone. If it does not, the rig is broken: the run is reported as a broken rig and no check is
 // run, so nothing is blamed on the IUT.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeSpeaker } from '../adapters/microphone/speaker.ts';
 import { DEFAULT_TONE } from '../adapters/microphone/synthetic.ts';
 import { LivePusher } from '../reference-pusher/live-pusher.ts';
 import type { Rig } from '../rig/types.ts';
-import { patternKnown, toneKnown } from '../rig/known-sources.ts';
+import { patternKnown, toneKnown, toneThroughAir } from '../rig/known-sources.ts';
 import { toneFrequency } from './oracles/audio.ts';
 import { observeStream } from './oracles/observe.ts';
 import { identifyPattern, isBlack } from './oracles/video.ts';
@@ -70,10 +71,11 @@ export async function goldenPush(rig: Rig): Promise<{ problems: string[]; seen: 
       if (front * 2 <= obs.frames.length) problems.push(`the front pattern was recognised in ${front} of ${obs.frames.length} frames: the ${rig.camera.front.kind} camera does not carry it`);
     }
     if (audioMs < MIN_AUDIO_MS) problems.push(`only ${Math.round(audioMs)} ms of sound reached the server (at least ${MIN_AUDIO_MS} ms expected): the microphone delivers nothing`);
-    else if (toneKnown(rig)) {
+    else if (toneKnown(rig) || toneThroughAir(rig)) {
       const hz = toneFrequency(obs.audio!.samples, obs.audio!.sampleRate);
       if (hz === null || Math.abs(hz - DEFAULT_TONE.frequencyHz) > DEFAULT_TONE.frequencyHz * TONE_FREQUENCY_TOLERANCE) {
-        problems.push(`the ${DEFAULT_TONE.frequencyHz} Hz tone was not heard (${hz === null ? 'silence' : `${hz.toFixed(1)} Hz`}): the ${rig.microphone.kind} microphone does not carry it`);
+        const why = toneThroughAir(rig) ? `the ${rig.microphone.kind} microphone does not hear the speaker (${describeSpeaker(rig.speaker!)}): too far, muted, or another device` : `the ${rig.microphone.kind} microphone does not carry it`;
+        problems.push(`the ${DEFAULT_TONE.frequencyHz} Hz tone was not heard (${hz === null ? 'silence' : `${hz.toFixed(1)} Hz`}): ${why}`);
       }
     }
     return { problems, seen };

@@ -87,6 +87,15 @@ export const MicrophoneSourceSchema = Type.Union([
   Type.Object({ kind: Type.Literal('alsa'), ...MicFault, device: NonEmptyString }, { additionalProperties: false, description: 'an ALSA capture device (hw:1,0, plughw:CARD=Mic)' }),
   Type.Object({ kind: Type.Literal('file'), ...MicFault, path: NonEmptyString }, { additionalProperties: false }),
 ]);
+/** Where the bench plays the synthetic tone for a physical microphone to hear through the air
+ *  (adapters/microphone/speaker.ts): a PulseAudio sink or an ALSA playback device. */
+export const SpeakerSchema = Type.Union(
+  [
+    Type.Object({ kind: Type.Literal('pulse'), sink: NonEmptyString }, { additionalProperties: false, description: 'a PulseAudio sink (pactl list short sinks)' }),
+    Type.Object({ kind: Type.Literal('alsa'), device: NonEmptyString }, { additionalProperties: false, description: 'an ALSA playback device (hw:1,0, plughw:CARD=Speaker)' }),
+  ],
+  { description: 'the speaker the bench plays the synthetic tone on, next to a physical microphone: the tone is then heard through the air (its frequency and timing known, not its level)' },
+);
 export const SerialPortConfigSchema = Type.Object(
   {
     port: Type.String({ minLength: 1, pattern: '^(/\\S+|simulated)$', description: 'the serial device path (/dev/ttyUSB0, or a socat pty link); in a rig file, simulated: the bench runs a simulated device and passes its pty path' }),
@@ -108,6 +117,7 @@ export const RigSchema = Type.Object(
   {
     camera: Type.Object({ front: CameraSourceSchema, back: CameraSourceSchema }, { additionalProperties: false }),
     microphone: MicrophoneSourceSchema,
+    speaker: Type.Optional(SpeakerSchema),
     permissions: Type.Object({ camera: PermissionAnswerSchema, record: PermissionAnswerSchema }, { additionalProperties: false }),
     server: ServerConfigSchema,
     assets: Type.Object({ bgm: Type.Optional(Type.String()), waitingImage: Type.Optional(Type.String()) }, { additionalProperties: false }),

@@ -22,6 +22,7 @@ import type {
   ResultReplySchema,
   RigSchema,
   SerialPortConfigSchema,
+  SpeakerSchema,
   ServerConfigSchema,
   UpdateRequestSchema,
 } from './schema.ts';
@@ -33,6 +34,7 @@ export type DeviceFault = Static<typeof DeviceFaultSchema>;
 export type PermissionAnswer = Static<typeof PermissionAnswerSchema>;
 export type ServerConfig = Static<typeof ServerConfigSchema>;
 export type SerialPortConfig = Static<typeof SerialPortConfigSchema>;
+export type Speaker = Static<typeof SpeakerSchema>;
 
 export type HelloRequest = Static<typeof HelloRequestSchema>;
 export type CreateRequest = Static<typeof CreateRequestSchema>;

@@ -18,6 +18,7 @@ import {
   SERIAL_GEAR,
   SERVER_KINDS,
   SIMULATED_SERIAL_PORT,
+  SPEAKER_KINDS,
   V4L2_STABLE_ID,
   type CameraSource,
   type MicrophoneSource,
@@ -25,12 +26,13 @@ import {
   type Rig,
   type SerialPortConfig,
   type ServerConfig,
+  type Speaker,
 } from './types.ts';
 import { splitFault, withFault } from './device-fault.ts';
 
 export const DEFAULT_RIG_FILE = fileURLToPath(new URL('./default.yaml', import.meta.url));
 
-const TOP_KEYS = ['camera', 'microphone', 'permissions', 'server', 'assets', 'network', 'serial', 'hardwareEncoder'] as const;
+const TOP_KEYS = ['camera', 'microphone', 'speaker', 'permissions', 'server', 'assets', 'network', 'serial', 'hardwareEncoder'] as const;
 const CAMERA_POSITIONS = ['front', 'back'] as const;
 const PERMISSION_SCOPES = ['camera', 'record'] as const;
 const ASSET_KEYS = ['bgm', 'waitingImage'] as const;
@@ -255,6 +257,20 @@ function serial(val: Validator, raw: unknown): Rig['serial'] {
   return out;
 }
 
+/** The speaker the bench plays the tone on (adapters/microphone/speaker.ts), or undefined. */
+function speaker(val: Validator, raw: unknown): Speaker | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const key = 'speaker';
+  const o = val.obj(raw, key);
+  const kind = val.oneOf(o.kind, `${key}.kind`, SPEAKER_KINDS, undefined);
+  if (kind === 'pulse') {
+    val.onlyKeys(o, key, ['kind', 'sink']);
+    return { kind, sink: val.matching(o.sink, `${key}.sink`, SINK_NAME, 'a PulseAudio sink name of letters, digits, _ . - (pactl list short sinks)') };
+  }
+  val.onlyKeys(o, key, ['kind', 'device']);
+  return { kind, device: val.str(o.device, `${key}.device`) };
+}
+
 function validate(val: Validator, data: unknown): Rig {
   const top = val.obj(data, '(top level)');
   val.onlyKeys(top, '', TOP_KEYS);
@@ -281,6 +297,8 @@ function validate(val: Validator, data: unknown): Rig {
   };
   const gear = serial(val, top.serial);
   if (gear) rig.serial = gear;
+  const playsOn = speaker(val, top.speaker);
+  if (playsOn) rig.speaker = playsOn;
   if (top.hardwareEncoder !== undefined && top.hardwareEncoder !== null) {
     const hw = val.obj(top.hardwareEncoder, 'hardwareEncoder');
     val.onlyKeys(hw, 'hardwareEncoder', ['device']);

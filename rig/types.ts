@@ -3,11 +3,12 @@
 // `create.params.rig`; its type comes from the driver protocol's one schema
 // (driver-protocol/schema.ts RigSchema), so the rig file loader, the bench and every driver
 // read the same shape.
-export type { CameraSource, MicrophoneSource, PermissionAnswer, Rig, SerialPortConfig, ServerConfig } from '../driver-protocol/types.ts';
+export type { CameraSource, MicrophoneSource, PermissionAnswer, Rig, SerialPortConfig, ServerConfig, Speaker } from '../driver-protocol/types.ts';
 
 export const CAMERA_KINDS = ['synthetic', 'v4l2', 'v4l2loopback', 'file'] as const;
 export const MICROPHONE_KINDS = ['synthetic', 'pulse', 'pulse-virtual', 'alsa', 'file'] as const;
 export const PERMISSION_ANSWERS = ['granted', 'denied'] as const;
+export const SPEAKER_KINDS = ['pulse', 'alsa'] as const;
 export const SERVER_KINDS = ['embedded', 'external'] as const;
 export const SERIAL_GEAR = ['relay', 'marker'] as const;
 

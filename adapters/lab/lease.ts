@@ -57,6 +57,9 @@ export function rigResources(rig: Rig): string[] {
   if (mic.kind === 'pulse') keys.add(`pulse:${mic.source}`);
   if (mic.kind === 'pulse-virtual') keys.add(`pulse-sink:${mic.sink}`);
   if (mic.kind === 'alsa') keys.add(`alsa:${mic.device}`);
+  const speaker = rig.speaker;
+  if (speaker?.kind === 'pulse') keys.add(`pulse-sink:${speaker.sink}`);
+  if (speaker?.kind === 'alsa') keys.add(`alsa-out:${speaker.device}`);
   for (const gear of ['relay', 'marker'] as const) {
     const port = rig.serial?.[gear]?.port;
     // a simulated device is made per run on its own pty pair: nothing shared to lease

@@ -2,7 +2,8 @@
 // sharing"): the leases on its physical resources (adapters/lab/lease.ts), the pattern fed into
 // each v4l2loopback camera (adapters/v4l2/loopback-feed.ts), the pattern page full screen in
 // Chromium for a physical (v4l2) camera to film (adapters/display/), the PulseAudio virtual microphone
-// (adapters/microphone/pulse-virtual.ts), simulated serial gear on socat pairs for
+// (adapters/microphone/pulse-virtual.ts), the tone on the rig's speaker for a physical microphone
+// (adapters/microphone/speaker.ts), simulated serial gear on socat pairs for
 // `port: simulated` (adapters/serial/socat-pair.ts) whose relay really cuts what the lab feeds
 // (POWER microphone OFF removes the virtual microphone, POWER camera-front OFF stops that loopback
 // feed; with nothing of the lab to cut it is left to the checks, adapters/lab/relay-bench.ts), and
@@ -13,6 +14,7 @@ import type { Rig } from '../../rig/types.ts';
 import { SIMULATED_SERIAL_PORT } from '../../rig/types.ts';
 import { acquireLeases, rigResources } from './lease.ts';
 import { createVirtualMic, ffmpegPulseSupport } from '../microphone/pulse-virtual.ts';
+import { describeSpeaker, playToneOn } from '../microphone/speaker.ts';
 import { feedLoopback, LOOPBACK_CLOSE_GRACE_MS } from '../v4l2/loopback-feed.ts';
 import { startSimulatedGear } from '../serial/socat-pair.ts';
 import { hardwareBinding, SerialGear } from '../serial/serial-gear.ts';
@@ -119,6 +121,19 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
       failures.push(() => mic.failure());
       switches.set('microphone', (on) => mic.power(on));
       notes.push(`virtual microphone: null sink ${mic.sink} playing the tone, captured as ${mic.source}${mic.startedDaemon ? ' (PulseAudio daemon started by the bench)' : ''}`);
+    }
+
+    // The tone through the air: played on the speaker next to a physical microphone (speaker.ts).
+    if (rig.speaker) {
+      const where = describeSpeaker(rig.speaker);
+      const player = await playToneOn(rig.speaker).catch((err: Error) => {
+        throw new LabSetupError(`rig ${err.message}`);
+      });
+      undo.push(() => player.close());
+      let died: Error | undefined;
+      player.onDied((err) => (died ??= err));
+      failures.push(() => died);
+      notes.push(`playing the tone on the speaker (${where}) for the ${rig.microphone.kind} microphone to hear`);
     }
 
     for (const gear of SERIAL_GEAR) {

@@ -59,8 +59,54 @@ export function pacatArgs(sink: string): string[] {
   return ['--playback', `--device=${sink}`, '--raw', '--format=s16le', `--rate=${VIRTUAL_MIC_RATE}`, '--channels=1', `--latency-msec=${FEED_LATENCY_MS}`];
 }
 
+/** The synthetic tone playing into a PulseAudio sink (ffmpeg -> pacat) until close(). */
+export interface ToneFeeder {
+  onDied(listener: (err: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/** Plays the synthetic tone into `sink` (a null sink or a real speaker's sink): the tone from the
+ *  bench's ffmpeg piped into pacat. Whatever fails to start, what started is closed. */
+export async function feedToneInto(sink: string): Promise<ToneFeeder> {
+  const started: SupervisedProcess[] = [];
+  const close = async (): Promise<void> => {
+    for (const p of started.splice(0).reverse()) await p.close('SIGTERM', CLOSE_GRACE_MS).catch(() => undefined);
+  };
+  try {
+    const pacat = await SupervisedProcess.start({ name: `pacat (tone into ${sink})`, command: PACAT, args: pacatArgs(sink), stdoutMode: 'ignore' });
+    started.push(pacat);
+    const toneArgs = await syntheticMicrophone().inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
+    const tone = await SupervisedProcess.start({
+      name: `tone feeder (${DEFAULT_TONE.frequencyHz} Hz into ${sink})`,
+      command: ffmpegPath(),
+      args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...toneArgs, '-f', 's16le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
+      stdin: false,
+      startTimeoutMs: FEED_START_TIMEOUT_MS,
+    });
+    started.push(tone);
+    tone.stdout.pipe(pacat.stdin);
+    return {
+      onDied: (listener) => {
+        for (const p of [tone, pacat]) p.on('died', listener);
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
 async function pactl(args: string[]): Promise<CommandResult> {
   return runCommand(PACTL, args);
+}
+
+/** The names of PulseAudio's sinks, or why they cannot be listed. */
+export async function pulseSinks(): Promise<{ sinks: string[] } | { problem: string }> {
+  const r = await pactl(['list', 'short', 'sinks']);
+  if (r.outcome === 'not-found') return { problem: `pactl is not installed: ${FIX_PULSE_SERVER}` };
+  if (r.outcome !== 'exited' || r.code !== 0) return { problem: `no PulseAudio server answers (pactl: ${r.stderr.trim() || r.outcome})` };
+  return { sinks: r.stdout.split('\n').map((l) => l.split('\t')[1] ?? '').filter(Boolean) };
 }
 
 async function serverRunning(): Promise<boolean | 'no-pactl'> {
@@ -137,19 +183,9 @@ export async function createVirtualMic(sink: string): Promise<VirtualMic> {
       if (loaded.outcome !== 'exited' || loaded.code !== 0) throw new VirtualMicError(`pactl load-module module-null-sink failed: ${loaded.stderr.trim() || loaded.outcome}`);
       const moduleIndex = loaded.stdout.trim();
       parts.push(() => pactl(['unload-module', moduleIndex]));
-      const pacat = await SupervisedProcess.start({ name: `pacat (tone into ${sink})`, command: PACAT, args: pacatArgs(sink), stdoutMode: 'ignore' });
-      parts.push(() => pacat.close('SIGTERM', CLOSE_GRACE_MS));
-      const toneArgs = await syntheticMicrophone().inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
-      const tone = await SupervisedProcess.start({
-        name: `tone feeder (${DEFAULT_TONE.frequencyHz} Hz into ${sink})`,
-        command: ffmpegPath(),
-        args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...toneArgs, '-f', 's16le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
-        stdin: false,
-        startTimeoutMs: FEED_START_TIMEOUT_MS,
-      });
-      parts.push(() => tone.close('SIGTERM', CLOSE_GRACE_MS));
-      tone.stdout.pipe(pacat.stdin);
-      for (const p of [tone, pacat]) p.on('died', (err: Error) => (died ??= err));
+      const feeder = await feedToneInto(sink);
+      parts.push(() => feeder.close());
+      feeder.onDied((err) => (died ??= err));
     };
     undo.push(() => unplug?.() ?? Promise.resolve());
     await plug().catch(async (err: unknown) => {

@@ -7,14 +7,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { V4L2_CAPTURE } from '../../adapters/camera/devices.ts';
-import { ffmpegLocation } from '../../adapters/ffmpeg.ts';
+import { ffmpegLocation, ffmpegPath } from '../../adapters/ffmpeg.ts';
 import { currentHolders, rigResources } from '../../adapters/lab/lease.ts';
 import { FIX_PULSE_FFMPEG, FIX_PULSE_SERVER, ffmpegPulseSupport, PACAT, PACTL, PULSEAUDIO } from '../../adapters/microphone/pulse-virtual.ts';
+import { devicesListAlsaOutput } from '../../adapters/microphone/speaker.ts';
 import { hardwareBinding, SerialGear } from '../../adapters/serial/serial-gear.ts';
 import { detectLoopback, FIX_LOOPBACK } from '../../adapters/v4l2/loopback-feed.ts';
 import { resolveStableId } from '../../adapters/v4l2/stable-id.ts';
 import { cameraFeatures, canCapture, parseControls, parseFormats, parseInfo, queryArgs, supports, V4L2_CTL } from '../../adapters/v4l2/v4l2-ctl.ts';
-import { SIMULATED_SERIAL_PORT, type CameraSource, type MicrophoneSource, type Rig } from '../../rig/types.ts';
+import { SIMULATED_SERIAL_PORT, type CameraSource, type MicrophoneSource, type Rig, type Speaker } from '../../rig/types.ts';
 import { SOCAT } from '../../adapters/serial/socat-pair.ts';
 import type { Check, CheckResult, DoctorContext } from './checks.ts';
 import { findExecutable } from './find-executable.ts';
@@ -134,6 +135,33 @@ function microphoneCheck(mic: MicrophoneSource): Check {
   });
 }
 
+/** The speaker the bench plays the tone on (adapters/microphone/speaker.ts). */
+function speakerCheck(speaker: Speaker): Check {
+  return item('speaker', 'rig speaker', async (ctx) => {
+    if (speaker.kind === 'pulse') {
+      const server = await pulseServer(ctx);
+      if (server) return server;
+      if (!findExecutable(PACAT)) return { status: 'missing', detail: 'pacat not installed', fix: FIX_PULSE_SERVER };
+      const sinks = await ctx.run(PACTL, ['list', 'short', 'sinks']);
+      const names = sinks.stdout.split('\n').map((l) => l.split('\t')[1]).filter(Boolean);
+      if (sinks.outcome !== 'exited' || sinks.code !== 0 || !names.includes(speaker.sink)) {
+        return { status: 'missing', detail: `PulseAudio has no sink ${speaker.sink}`, fix: `pick one of: ${names.join(', ') || '(none)'} (pactl list short sinks)` };
+      }
+      return { status: 'ok', detail: `the bench plays the tone on PulseAudio sink ${speaker.sink}` };
+    }
+    let cards = '';
+    try {
+      cards = readFileSync(ASOUND_CARDS, 'utf8');
+    } catch {
+      return { status: 'missing', detail: `no ALSA in this kernel (${ASOUND_CARDS} is absent)`, fix: 'plug in the USB speaker, or load a virtual card: modprobe snd-aloop' };
+    }
+    if (cards.includes('no soundcards')) return { status: 'missing', detail: 'ALSA has no sound cards', fix: 'plug in the speaker (aplay -l lists playback devices)' };
+    const listing = await ctx.run(ffmpegPath(), ['-hide_banner', '-devices']);
+    if (!devicesListAlsaOutput(listing.stdout)) return { status: 'missing', detail: `${ffmpegPath()} has no ALSA output`, fix: 'install Debian\'s ffmpeg (apt-get install ffmpeg) and run with FFMPEG_PATH=/usr/bin/ffmpeg' };
+    return { status: 'ok', detail: `the bench plays the tone on ALSA device ${speaker.device}; cards: ${cards.trim().split('\n')[0]}` };
+  });
+}
+
 function tcpReachable(host: string, port: number): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
@@ -197,7 +225,9 @@ function leaseCheck(rig: Rig): Check {
 
 /** The checks a rig asks for, in rig-file order. */
 export function rigChecks(rig: Rig): Check[] {
-  const checks: Check[] = [cameraCheck('front', rig.camera.front), cameraCheck('back', rig.camera.back), microphoneCheck(rig.microphone), serverCheck(rig)];
+  const checks: Check[] = [cameraCheck('front', rig.camera.front), cameraCheck('back', rig.camera.back), microphoneCheck(rig.microphone)];
+  if (rig.speaker) checks.push(speakerCheck(rig.speaker));
+  checks.push(serverCheck(rig));
   for (const gear of ['relay', 'marker'] as const) {
     const cfg = rig.serial?.[gear];
     if (cfg) checks.push(serialCheck(gear, cfg.port, cfg.baudRate));

@@ -10,6 +10,7 @@ import { rigChecks } from '../../bench/doctor/rig-checks.ts';
 import { runChecks } from '../../bench/doctor/checks.ts';
 import { validateRig } from '../../rig/load.ts';
 import { runCommand } from '../../adapters/process/run-to-completion.ts';
+import { rigResources as rigResourcesOf } from '../../adapters/lab/lease.ts';
 
 const CLI = fileURLToPath(new URL('../../bin/lpbench.js', import.meta.url));
 const CLI_TIMEOUT_MS = 50_000;
@@ -38,6 +39,22 @@ describe('doctor --rig', () => {
     expect(by['rig-asset-bgm']!.status).toBe('missing');
     expect(by['rig-leases']).toMatchObject({ status: 'ok', detail: 'free: serial:/dev/ttyLPBMISSING, v4l2:/dev/video-lpb-missing' });
     for (const r of reports.filter((r) => r.status !== 'ok')) expect(r.fix, r.id).toBeTruthy();
+  });
+
+  it('a speaker the bench cannot play on is named with the fix: the sinks there are, or ALSA to plug in', async () => {
+    const base = { microphone: { kind: 'alsa', device: 'hw:1,0' } };
+    const pulse = validateRig({ ...base, speaker: { kind: 'pulse', sink: `lpb_doctor_absent_${process.pid}` } }, '/x/rig.yaml');
+    const alsa = validateRig({ ...base, speaker: { kind: 'alsa', device: 'hw:2,0' } }, '/x/rig.yaml');
+    for (const rig of [pulse, alsa]) {
+      const reports = await runChecks(rigChecks(rig));
+      const speaker = reports.find((r) => r.id === 'rig-speaker');
+      expect(reports.map((r) => r.id).slice(0, 4)).toEqual(['rig-camera-front', 'rig-camera-back', 'rig-microphone', 'rig-speaker']);
+      // This machine has no ALSA; PulseAudio may or may not run, and has no such sink either way.
+      expect(speaker?.status, speaker?.detail).toBe('missing');
+      expect(speaker?.fix).toMatch(rig === pulse ? /pactl list short sinks|pulseaudio/ : /plug in the USB speaker|snd-aloop|Debian's ffmpeg/);
+    }
+    expect(rigResourcesOf(pulse)).toContain(`pulse-sink:lpb_doctor_absent_${process.pid}`);
+    expect(rigResourcesOf(alsa)).toContain('alsa-out:hw:2,0');
   });
 
   it('a v4l2loopback that is not loaded says which module to load', async () => {

@@ -3,7 +3,9 @@
 // values are JSON Schema objects) and turned into types in types.ts. The event details follow
 // live-pusher.zh.md (bindstatechange {code}, bindnetstatus {info}, binderror {errMsg, errCode},
 // bindbgmprogress {progress, duration}, bindaudiovolumenotify {volume}); the method results
-// follow context-api.md (snapshot {tempImagePath, width, height}, getMaxZoom {maxZoom}).
+// follow context-api.md (snapshot {tempImagePath, width, height}, getMaxZoom {maxZoom}). Custom
+// rendering's side channel (enableVideoCustomRender; context-api.md onCustomRendererEvent /
+// createOffscreenCanvas) is the bench's: a canvas file and two events the spec does not list.
 import { Type, type TSchema } from '@sinclair/typebox';
 import { EVENT_TYPES, METHOD_NAMES, NETSTATUS_KEYS } from '../spec/index.ts';
 
@@ -185,6 +187,13 @@ const SHAPED_RESULTS = {
   snapshot: Type.Object({ errMsg: Type.Optional(Type.String()), tempImagePath: Type.String({ description: 'a path readable by the bench' }), width: Size, height: Size }),
   getMaxZoom: Type.Object({ errMsg: Type.Optional(Type.String()), maxZoom: Size }),
   setZoom: Type.Object({ errMsg: Type.Optional(Type.String()), zoom: Type.Optional(Type.Number()) }),
+  createOffscreenCanvas: Type.Object({
+    errMsg: Type.Optional(Type.String()),
+    path: Type.String({ minLength: 1, description: 'the canvas: a file on the bench host the bench replaces whole (temp file + rename) with one raw frame' }),
+    width: Type.Integer({ minimum: 1, description: 'the push width' }),
+    height: Type.Integer({ minimum: 1, description: 'the push height' }),
+    format: Type.Literal('rgb24', { description: 'packed RGB, 3 bytes a pixel, rows top down, no header: width x height x 3 bytes' }),
+  }),
 };
 export const METHOD_RESULT_SCHEMAS: Record<string, TSchema> = {
   ...(Object.fromEntries(METHOD_NAMES.map((m) => [m, Ok])) as Record<string, TSchema>),
@@ -206,6 +215,21 @@ export const EVENT_DETAIL_SCHEMAS = {
   enterpictureinpicture: Empty,
   leavepictureinpicture: Empty,
 } satisfies Record<(typeof EVENT_TYPES)[number], TSchema>;
+
+/** Events of the bench's custom-rendering side channel (docs/driver-protocol.md "Custom
+ *  rendering"): not events of the component, so never claimed in hello.capabilities. */
+export const SIDE_CHANNEL_EVENT_SCHEMAS = {
+  customrendererframe: Type.Object({
+    width: Type.Integer({ minimum: 1 }),
+    height: Type.Integer({ minimum: 1 }),
+    timestamp: Type.Number({ description: 'when the frame was captured, ms since the Unix epoch' }),
+    path: Type.String({ minLength: 1, description: 'a file on the bench host holding the frame (width x height x 3 bytes, rgb24); valid for at least 2 s' }),
+    format: Type.Literal('rgb24'),
+  }),
+  customrendererupdate: Type.Object({ width: Type.Integer({ minimum: 1 }), height: Type.Integer({ minimum: 1 }) }),
+};
+/** The side channel's event names. */
+export const SIDE_CHANNEL_EVENTS = Object.keys(SIDE_CHANNEL_EVENT_SCHEMAS) as (keyof typeof SIDE_CHANNEL_EVENT_SCHEMAS)[];
 
 export const EventMessageSchema = Type.Object({
   event: NonEmptyString,
@@ -234,7 +258,7 @@ export function driverProtocolJsonSchema(): Record<string, unknown> {
     ErrorPayload: ErrorPayloadSchema,
     EventMessage: EventMessageSchema,
     Incoming: IncomingSchema,
-    ...Object.fromEntries(Object.entries(EVENT_DETAIL_SCHEMAS).map(([k, v]) => [`EventDetail_${k}`, v])),
+    ...Object.fromEntries(Object.entries({ ...EVENT_DETAIL_SCHEMAS, ...SIDE_CHANNEL_EVENT_SCHEMAS }).map(([k, v]) => [`EventDetail_${k}`, v])),
     ...Object.fromEntries(Object.entries(METHOD_RESULT_SCHEMAS).map(([k, v]) => [`MethodResult_${k}`, v])),
   };
   return {

@@ -15,6 +15,7 @@ import {
   RequestSchema,
   ResultReplySchema,
   RigSchema,
+  SIDE_CHANNEL_EVENT_SCHEMAS,
 } from './schema.ts';
 import type { ErrorReply, EventMessage, HelloResult, ResultReply } from './types.ts';
 
@@ -170,9 +171,11 @@ export function validateRig(rig: unknown): void {
   check(RigSchema, 'Rig', rig);
 }
 
-/** The problems of an event's detail against the spec's shape; [] for an event the spec lacks. */
+/** The problems of an event's detail against the spec's shape (or the side channel's); [] for an
+ *  event neither has. */
 export function eventDetailProblems(event: string, detail: unknown): SchemaProblem[] {
-  const schema = (EVENT_DETAIL_SCHEMAS as Record<string, TSchema>)[event];
+  const schemas: Record<string, TSchema> = { ...EVENT_DETAIL_SCHEMAS, ...SIDE_CHANNEL_EVENT_SCHEMAS };
+  const schema = Object.hasOwn(schemas, event) ? schemas[event] : undefined;
   return schema ? schemaProblems(schema, detail) : [];
 }
 

@@ -10,6 +10,7 @@ import { parseRetryPolicy } from './retry-policy.ts';
 import { toggleCodes } from './platform-codes.ts';
 import { BENCH_HOLDS, type BenchHold } from './interruption.ts';
 import { attributeDefaults } from '../spec/index.ts';
+import { SIDE_CHANNEL_EVENTS } from '../driver-protocol/schema.ts';
 
 export const DRIVER_NAME = 'reference';
 
@@ -22,14 +23,17 @@ export const CAPABILITIES = {
     'zoom', 'beauty', 'beauty-style', 'whiteness', 'filter', 'custom-effect', 'skin-whiteness', 'skin-smoothness',
     'auto-focus',
     'enable-agc', 'enable-ans', 'audio-reverb-type', 'voice-changer-type', 'background-mute',
+    'enableVideoCustomRender',
   ],
   methods: ['start', 'stop', 'pause', 'resume', 'startPreview', 'stopPreview', 'snapshot', 'switchCamera', 'setZoom', 'getMaxZoom', 'sendMessage', 'applyFilter', 'clearFilters',
     'applySticker', 'clearStickers', 'toggleTorch',
-    'setMICVolume', 'playBGM', 'pauseBGM', 'resumeBGM', 'stopBGM', 'setBGMVolume'],
+    'setMICVolume', 'playBGM', 'pauseBGM', 'resumeBGM', 'stopBGM', 'setBGMVolume',
+    'onCustomRendererEvent', 'createOffscreenCanvas'],
   events: ['statechange', 'netstatus', 'error', 'bgmstart', 'bgmprogress', 'bgmcomplete', 'audiovolumenotify'],
 } as const;
 
-const PUSHER_EVENTS = CAPABILITIES.events;
+/** The component's events and custom rendering's side channel (docs/driver-protocol.md). */
+const PUSHER_EVENTS = [...CAPABILITIES.events, ...SIDE_CHANNEL_EVENTS];
 
 /** A reply, an event (docs/driver-protocol.md), or the answer to a line that was no request (id null). */
 export type Outgoing = Reply | EventMessage | { id: number | string | null; error: ErrorPayload };
@@ -77,6 +81,8 @@ const CALLS: Record<(typeof CAPABILITIES.methods)[number], (p: LivePusher, args:
   resumeBGM: (p) => p.resumeBGM(),
   stopBGM: (p) => p.stopBGM(),
   setBGMVolume: (p, a) => p.setBGMVolume(a),
+  onCustomRendererEvent: (p, a) => p.onCustomRendererEvent(a),
+  createOffscreenCanvas: (p, a) => p.createOffscreenCanvas(a),
 };
 
 export class DriverSession {

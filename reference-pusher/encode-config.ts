@@ -85,6 +85,8 @@ export interface EncodeConfig extends VideoEffects, AudioEffects {
   previewMirror: boolean;
   orientation: 'vertical' | 'horizontal';
   position: 'front' | 'back';
+  /** enableVideoCustomRender: the pushed picture is the page's canvas (custom-render.ts). */
+  customRender: boolean;
 }
 
 /** Rounds down to an even number of pixels (H.264 4:2:0 needs even sizes). */
@@ -143,6 +145,7 @@ export function resolveEncodeConfig(attrs: Record<string, unknown>, explicit: Re
     previewMirror: localMirror === 'enable' || (localMirror === 'auto' && position === 'front'),
     orientation: attrs['orientation'] === 'horizontal' ? 'horizontal' : 'vertical',
     position,
+    customRender: attrs['enableVideoCustomRender'] === true,
     ...effectsFromAttributes(attrs),
     ...audioEffectsFromAttributes(attrs),
   };

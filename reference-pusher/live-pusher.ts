@@ -38,6 +38,7 @@ import { MAX_ZOOM, checkZoom } from './video-effects.ts';
 import { addSeiMessage, checkMessage } from './sei-message.ts';
 import { checkLutArgs, writeCube } from './lut-filter.ts';
 import { checkStickerArgs, encodeStickers } from './stickers.ts';
+import { CustomRenderer, OFFER_FPS, type CustomRenderHooks, type OfferedFrame, type PushSize } from './custom-render.ts';
 
 export type { PusherState } from './pusher-state.ts';
 
@@ -98,6 +99,8 @@ export interface PusherHooks {
   media?: (m: OutgoingMedia) => OutgoingMedia | null;
   /** Rewrites the encode configuration resolved from the attributes. */
   encodeConfig?: (config: EncodeConfig) => EncodeConfig;
+  /** Alters custom rendering: the offered frames, the canvas read (custom-render.ts). */
+  customRender?: CustomRenderHooks;
 }
 
 type Detail = Record<string, unknown>;
@@ -116,6 +119,9 @@ export interface LivePusherEvents {
   bgmprogress: [BgmProgress];
   bgmcomplete: [Record<string, never>];
   audiovolumenotify: [{ volume: number }];
+  /** Custom rendering's side channel (custom-render.ts, docs/driver-protocol.md "Custom rendering"). */
+  customrendererframe: [OfferedFrame];
+  customrendererupdate: [PushSize];
 }
 
 export class LivePusher extends EventEmitter<LivePusherEvents> {
@@ -140,6 +146,8 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
   private micVolume: number | undefined;
   /** Background music (bgm.ts): its events are the pusher's bgmstart/bgmprogress/bgmcomplete. */
   private readonly bgm = new BgmPlayer();
+  /** enableVideoCustomRender's frames, canvas and size events (custom-render.ts). */
+  private readonly customRender: CustomRenderer;
   private pipeline: MediaPipeline | undefined;
   private publisher: StreamPublisher | undefined;
   private meter: NetstatusMeter | undefined;
@@ -180,6 +188,9 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     this.bgm.on('start', (d) => this.emit('bgmstart', d));
     this.bgm.on('progress', (d) => this.emit('bgmprogress', d));
     this.bgm.on('complete', (d) => this.emit('bgmcomplete', d));
+    this.customRender = new CustomRenderer(this.workDir, { ...(this.hooks.customRender ? { hooks: this.hooks.customRender } : {}) });
+    this.customRender.on('frame', (d) => this.emit('customrendererframe', d));
+    this.customRender.on('update', (d) => this.emit('customrendererupdate', d));
   }
 
   get currentState(): PusherState {
@@ -516,6 +527,31 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     if (changed && this.pipeline) await this.restartPipeline();
   }
 
+  /** onCustomRendererEvent({event}): 'frame' offers camera frames, 'update' tells the push size
+   *  (custom-render.ts); only with enableVideoCustomRender. */
+  onCustomRendererEvent(args: { event?: unknown } = {}): Promise<Detail> {
+    return this.customRenderCall('onCustomRendererEvent', () => {
+      this.customRender.subscribe(args.event, this.config);
+      return {};
+    });
+  }
+
+  /** createOffscreenCanvas(options): the canvas file whose picture is pushed (custom-render.ts). */
+  createOffscreenCanvas(args: Record<string, unknown> = {}): Promise<Detail> {
+    return this.customRenderCall('createOffscreenCanvas', () => ({ ...this.customRender.createCanvas(args, this.config) }));
+  }
+
+  private customRenderCall(op: string, fn: () => Detail): Promise<Detail> {
+    return this.serial(async () => {
+      if (this.attrs['enableVideoCustomRender'] !== true) throw new PusherCallError(`${op}:fail enableVideoCustomRender is false; custom rendering needs the attribute enableVideoCustomRender true`);
+      try {
+        return { errMsg: `${op}:ok`, ...fn() };
+      } catch (err) {
+        throw new PusherCallError(`${op}:fail ${(err as Error).message}`);
+      }
+    });
+  }
+
   /** getMaxZoom(): {maxZoom} as a string (context-api.md getMaxZoom). */
   getMaxZoom(): Promise<Detail> {
     return this.serial(async () => ({ errMsg: 'getMaxZoom:ok', maxZoom: String(MAX_ZOOM) }));
@@ -546,6 +582,7 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     this.disposed = true;
     await this.op.catch(() => undefined);
     await this.teardown();
+    await this.customRender.close();
     if (this.ownsWorkDir) rmSync(this.workDir, { recursive: true, force: true });
   }
 
@@ -654,6 +691,7 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
       return { kind: 'still', path: this.pictures.stillPath(this.attrs, this.config, (problem) => this.emitError(CODE.waitingImageFailed, problem)) };
     }
     if (!this.config.cameraEnabled) return { kind: 'black' };
+    if (this.config.customRender && this.state === 'pushing') return { kind: 'camera', camera: sources.camera, canvas: this.customRender };
     return { kind: 'camera', camera: sources.camera };
   }
 
@@ -687,6 +725,7 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
         microphone: micAllowed ? sources.microphone : null,
         bgm: this.state === 'pushing' ? this.bgm.input() : null,
         encode,
+        ...(this.customRendering() ? { tapFps: OFFER_FPS } : {}),
         ...(this.videoEncoder.device ? { hardwareEncoder: this.videoEncoder.device } : {}),
         ...(this.hooks.ffmpegArgs ? { argsHook: this.hooks.ffmpegArgs } : {}),
       });
@@ -703,6 +742,10 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
     pipeline.once('frame', () => {
       if (this.pipeline === pipeline && picture.kind === 'camera') this.milestone(CODE.firstFrame);
     });
+    if (this.customRendering()) {
+      this.customRender.pushSize(this.config);
+      if (picture.kind === 'camera') pipeline.on('frame', (f) => this.pipeline === pipeline && this.customRender.offer(f));
+    }
     pipeline.on('video', (v: EncodedVideo) => this.onVideo(pipeline, v));
     pipeline.on('audio', (a: EncodedAudio) => this.onAudio(pipeline, a));
     const level = new MicLevelMeter((volume) => {
@@ -721,6 +764,11 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
       throw await startFailed(err, true);
     }
     if (pipeline.options.bgm) this.bgm.produced();
+  }
+
+  /** enableVideoCustomRender: camera frames are offered (the picture pushed is config.customRender's). */
+  private customRendering(): boolean {
+    return this.attrs['enableVideoCustomRender'] === true;
   }
 
   /** The rig's hardware encoder when its trial passes, else software and 1103 (hardware-encoder.ts). */

@@ -2,8 +2,13 @@
 // or a still / black / silence in their place) -> orientation, aspect crop, scale, mirror, fps ->
 // H.264 + AAC in FLV on stdout, plus a low-rate raw RGB tap of the picture (fd 3) for snapshot()
 // and the paused still. FLV tags are demuxed with protocol/flv and handed up as events.
-// Spec: live-pusher.zh.md 通用属性 (encode-side attributes), context-api.md (snapshot, pause).
+// Under custom rendering (custom-render.ts) the camera still runs through its chain into the tap
+// (the frames offered to the page) while the encoded picture is the page's canvas, fed as rawvideo
+// on stdin.
+// Spec: live-pusher.zh.md 通用属性 (encode-side attributes, enableVideoCustomRender), context-api.md
+// (snapshot, pause, createOffscreenCanvas).
 import { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
 import { ffmpegPath } from '../adapters/ffmpeg.ts';
 import { ProcessStartError, SupervisedProcess, type ProcessDiedError } from '../adapters/process/supervised.ts';
 import { FlvDemuxer, parseAudioTagBody, parseVideoTagBody } from '../protocol/flv/index.ts';
@@ -28,7 +33,14 @@ export interface AudioInput {
   describe(): string;
 }
 
-export type PictureSource = { kind: 'camera'; camera: VideoInput } | { kind: 'still'; path: string } | { kind: 'black' };
+/** What feeds the encoded picture under custom rendering (custom-render.ts CustomRenderer): whole
+ *  rgb24 frames of the push size written into `sink` at `fps` until stopped. */
+export interface CanvasFeed {
+  feed(sink: Writable, opts: { width: number; height: number; fps: number }): { stop(): void };
+}
+
+/** `canvas`: custom rendering; the camera feeds the tap only and the canvas is encoded. */
+export type PictureSource = { kind: 'camera'; camera: VideoInput; canvas?: CanvasFeed } | { kind: 'still'; path: string } | { kind: 'black' };
 
 export interface PipelineOptions {
   config: EncodeConfig;
@@ -109,8 +121,10 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
   if (audioInput) args.push(...audioInput);
   const graph: string[] = [];
   const picture = pictureChain(config, opts.picture, camera);
-  // applySticker's images (stickers.ts): inputs after the others, drawn over the camera picture.
-  const stickers = camera ? decodeStickers(config.stickers) : [];
+  const canvas = opts.encode && opts.picture.kind === 'camera' && opts.picture.canvas !== undefined;
+  // applySticker's images (stickers.ts): inputs after the others, drawn over the camera picture
+  // (under custom rendering the page draws its own picture: no sticker over it).
+  const stickers = camera && !canvas ? decodeStickers(config.stickers) : [];
   const firstSticker = [...videoInput, ...(audioInput ?? [])].filter((a) => a === '-i').length;
   if (stickers.length > 0) {
     args.push(...stickerInputArgs(stickers));
@@ -118,7 +132,16 @@ export function buildFfmpegArgs(opts: PipelineOptions, videoInput: string[], aud
   }
   // The picture's head: a labelled pad when stickers were drawn, else the chain itself.
   const head = stickers.length > 0 ? '[stickered]' : `[0:v]${picture},`;
-  if (opts.encode) {
+  if (canvas) {
+    // Custom rendering: the camera picture goes to the tap alone (the offered frames); the
+    // encoded picture is the canvas, raw frames on stdin stamped with the wall clock as they
+    // arrive (node writes them at the push fps), made constant-rate by fps.
+    const canvasInput = args.filter((a) => a === '-i').length;
+    args.push(...canvasInputArgs(config));
+    graph.push(`[0:v]${picture},fps=${tapFps},setpts=PTS+${TAP_LEAD_S}/TB,format=rgb24[tap]`);
+    graph.push(`[${canvasInput}:v]fps=${config.fps},setsar=1,${config.streamMirror ? 'hflip,' : ''}${hardware ? HW_UPLOAD_FILTER : 'format=yuv420p'}[venc]`);
+    graph.push(...audioGraph(config, opts.bgm ?? null));
+  } else if (opts.encode) {
     graph.push(`${head}split=2[pic][tapin]`);
     graph.push(`[pic]${config.streamMirror ? 'hflip,' : ''}${hardware ? HW_UPLOAD_FILTER : 'format=yuv420p'}[venc]`);
     // The tap's timestamps lead by TAP_LEAD_S so ffmpeg, which serves the output furthest
@@ -175,6 +198,11 @@ function audioGraph(config: EncodeConfig, bgm: BgmInput | null): string[] {
     `[amic][abgm]amix=inputs=2:duration=first:dropout_transition=0,volume=2,${out}`,
     level,
   ];
+}
+
+/** The canvas on stdin: raw rgb24 frames of the push size, timestamped by their arrival. */
+function canvasInputArgs(config: EncodeConfig): string[] {
+  return ['-f', 'rawvideo', '-pix_fmt', 'rgb24', '-video_size', `${config.width}x${config.height}`, '-framerate', String(config.fps), '-use_wallclock_as_timestamps', '1', '-i', 'pipe:0'];
 }
 
 /** The background music as a real-time paced input from its position to the end of its range. */
@@ -235,6 +263,8 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
   private producing = false;
   private settleStart: ((err?: Error) => void) | undefined;
   private readonly startedPromise: Promise<void>;
+  /** Custom rendering: the canvas being written into ffmpeg's stdin. */
+  private canvasFeed: { stop(): void } | undefined;
 
   private constructor(
     readonly options: PipelineOptions,
@@ -287,6 +317,10 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
     });
     const pipeline = new MediaPipeline(options, proc);
     pipeline.wire();
+    const { picture, config } = options;
+    if (options.encode && picture.kind === 'camera' && picture.canvas) {
+      pipeline.canvasFeed = picture.canvas.feed(proc.stdin, { width: config.width, height: config.height, fps: config.fps });
+    }
     return pipeline;
   }
 
@@ -360,6 +394,8 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.canvasFeed?.stop();
+    this.canvasFeed = undefined;
     this.settleStart?.(new ProcessStartError(this.name, 'closed before its first output', ''));
     await this.proc.close('SIGKILL', 500);
   }

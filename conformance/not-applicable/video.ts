@@ -1,7 +1,8 @@
 // Video-side spec rows a desk cannot judge honestly (live-pusher.zh.md 通用属性 picture-in-picture-mode,
-// face-thinness, eye-bigness, enableVideoCustomRender; context-api.md apply*Makeup / clearMakeups,
-// exitPictureInPicture, onCustomRendererEvent / createOffscreenCanvas; events
-// bindenterpictureinpicture / bindleavepictureinpicture), each with the reason.
+// face-thinness, eye-bigness; context-api.md apply*Makeup / clearMakeups, exitPictureInPicture;
+// events bindenterpictureinpicture / bindleavepictureinpicture), each with the reason. Custom
+// rendering (enableVideoCustomRender, onCustomRendererEvent, createOffscreenCanvas) is judged by
+// conformance/tests/video/custom-render.check.ts through the driver protocol's side channel.
 import { attributeKey, attributeValueKey, eventKey, methodKey } from '../../reports/spec-rows.ts';
 import type { NotApplicableRow } from '../../reports/coverage.ts';
 
@@ -10,9 +11,6 @@ const PIP_REASON =
 
 const FACE_REASON =
   'needs a face tracker: the effect is placed on facial landmarks (face outline, eyes, lips, brows, cheeks), and the desk cameras (the synthetic pattern, a test card) show no face; a warp or overlay drawn without a face would be an invented effect, not the spec one';
-
-const CUSTOM_RENDER_REASON =
-  'custom rendering hands camera frames to the page (onCustomRendererEvent frame/update) and takes them back from a WebGL OffscreenCanvas in the mini-program runtime; the driver protocol has no frame side channel yet, so no check can draw into the frames and find the mark in the stream';
 
 export const VIDEO_NOT_APPLICABLE: NotApplicableRow[] = [
   { key: attributeKey('picture-in-picture-mode'), reason: PIP_REASON },
@@ -26,8 +24,4 @@ export const VIDEO_NOT_APPLICABLE: NotApplicableRow[] = [
   ...(
     ['applyLipStickMakeup', 'applyEyeShadowMakeup', 'applyBlusherStickMakeup', 'applyFaceContourMakeup', 'applyEyeBrowMakeup', 'clearMakeups'] as const
   ).map((name) => ({ key: methodKey(name), reason: FACE_REASON })),
-  { key: attributeKey('enableVideoCustomRender'), reason: CUSTOM_RENDER_REASON },
-  ...[true, false].map((v) => ({ key: attributeValueKey('enableVideoCustomRender', v), reason: CUSTOM_RENDER_REASON })),
-  { key: methodKey('onCustomRendererEvent'), reason: CUSTOM_RENDER_REASON },
-  { key: methodKey('createOffscreenCanvas'), reason: CUSTOM_RENDER_REASON },
 ];

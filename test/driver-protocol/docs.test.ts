@@ -11,7 +11,7 @@ import {
   EXIT_GRACE_MS,
   STDERR_SETTLE_MS,
 } from '../../conformance/iut-client.ts';
-import { driverProtocolJsonSchema, EVENT_DETAIL_SCHEMAS, METHOD_RESULT_SCHEMAS, PROTOCOL_VERSION, REQUEST_METHODS } from '../../driver-protocol/schema.ts';
+import { driverProtocolJsonSchema, EVENT_DETAIL_SCHEMAS, METHOD_RESULT_SCHEMAS, PROTOCOL_VERSION, REQUEST_METHODS, SIDE_CHANNEL_EVENTS } from '../../driver-protocol/schema.ts';
 
 const DOC = readFileSync(new URL('../../docs/driver-protocol.md', import.meta.url), 'utf8');
 /** $defs entries named per event / per method: the doc names the pattern and each event / method. */
@@ -23,7 +23,7 @@ describe('docs/driver-protocol.md', () => {
     expect(DOC).toContain(`"method":"${method}"`);
   });
 
-  it.each(Object.keys(EVENT_DETAIL_SCHEMAS))('documents the event %s', (event) => {
+  it.each([...Object.keys(EVENT_DETAIL_SCHEMAS), ...SIDE_CHANNEL_EVENTS])('documents the event %s', (event) => {
     expect(DOC).toContain(`\`${event}\``);
   });
 

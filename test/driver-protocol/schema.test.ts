@@ -11,6 +11,7 @@ import {
   METHOD_RESULT_SCHEMAS,
   PROTOCOL_VERSION,
   REQUEST_METHODS,
+  SIDE_CHANNEL_EVENTS,
 } from '../../driver-protocol/schema.ts';
 import {
   eventDetailProblems,
@@ -131,6 +132,20 @@ describe('requests, rig, details and results', () => {
     expect(eventDetailProblems('error', { errCode: 10001 })[0]!.message).toBe('is missing: expected a string');
     expect(methodResultProblems('snapshot', { tempImagePath: '/tmp/a.png', width: 360, height: 640 })).toEqual([]);
     expect(methodResultProblems('snapshot', { width: 360, height: 640 })[0]!.path).toBe('/tempImagePath');
+  });
+
+  it('judges custom rendering\'s canvas and side-channel events, which are no spec events', () => {
+    expect([...SIDE_CHANNEL_EVENTS]).toEqual(['customrendererframe', 'customrendererupdate']);
+    for (const e of SIDE_CHANNEL_EVENTS) expect(EVENT_TYPES as readonly string[]).not.toContain(e);
+    const canvas = { errMsg: 'createOffscreenCanvas:ok', path: '/tmp/c.rgb24', width: 360, height: 640, format: 'rgb24' };
+    expect(methodResultProblems('createOffscreenCanvas', canvas)).toEqual([]);
+    expect(methodResultProblems('createOffscreenCanvas', { ...canvas, format: 'rgba' })[0]!.path).toBe('/format');
+    expect(eventDetailProblems('customrendererframe', { width: 360, height: 640, timestamp: 1, path: '/tmp/f.rgb24', format: 'rgb24' })).toEqual([]);
+    expect(eventDetailProblems('customrendererframe', { width: 360, height: 640, timestamp: 1, format: 'rgb24' })[0]!.path).toBe('/path');
+    expect(eventDetailProblems('customrendererupdate', { width: 360, height: 640 })).toEqual([]);
+    expect(eventDetailProblems('customrendererupdate', { width: '360', height: 640 })[0]!.path).toBe('/width');
+    const defs = driverProtocolJsonSchema().$defs as Record<string, unknown>;
+    for (const e of SIDE_CHANNEL_EVENTS) expect(defs, e).toHaveProperty(`EventDetail_${e}`);
   });
 });
 

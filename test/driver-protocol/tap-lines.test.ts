@@ -16,6 +16,18 @@ describe('validateTap', () => {
     expect(r).toMatchObject({ hellos: 2, events: 1, replies: 2 });
   });
 
+  it('validates custom rendering\'s side-channel events by their detail schema', () => {
+    const r = validateTap([
+      line(10, 'out', { event: 'customrendererupdate', ts: 1, detail: { width: 360, height: 640 } }),
+      line(10, 'out', { event: 'customrendererframe', ts: 2, detail: { width: 360, height: 640, timestamp: 2, path: '/tmp/f.rgb24', format: 'rgb24' } }),
+      line(10, 'out', { event: 'customrendererframe', ts: 3, detail: { width: 360, height: 640, timestamp: 3 } }),
+    ]);
+    expect(r.events).toBe(3);
+    expect(r.problems).toHaveLength(2);
+    expect(r.problems[0]).toMatch(/^10 event customrendererframe\/path is missing/);
+    expect(r.problems[1]).toMatch(/^10 event customrendererframe\/format is missing/);
+  });
+
   it('names a hello without protocolVersion, a bad event detail, a reply to an id never sent, and a request off the schema', () => {
     const r = validateTap([
       ...helloPair(10, { name: 'x', version: '1', capabilities: CAPS }),

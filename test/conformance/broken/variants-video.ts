@@ -2,10 +2,13 @@
 // applied, applied alike for different values, a tinted "standard", a zoom that is half done, a
 // setZoom that takes any value, a getMaxZoom that claims more than the camera does, a preview
 // mirror ignored, forced or leaking into the stream, a snapshot quality ignored, sendMessage faked or late,
-// and applyFilter / clearFilters answered without effect. Each
+// applyFilter / clearFilters answered without effect, and custom rendering done wrong (the canvas
+// ignored or read once, frames never offered or frozen, a wrong size told, the canvas pushed
+// without enableVideoCustomRender). Each
 // says OK on the driver protocol; only the decoded stream (or the range rule) gives it away.
-import { dropAttrs, rewriteAttrs, type Json, type BrokenVariant } from './variant-kit.ts';
+import { dropAttrs, mapEvent, rewriteAttrs, type Json, type BrokenVariant } from './variant-kit.ts';
 import { MAX_ZOOM } from '../../../reference-pusher/video-effects.ts';
+import type { RawFrame } from '../../../reference-pusher/media-pipeline.ts';
 
 /** How late the late variant's messages reach the stream (the check allows 1500 ms). */
 const LATE_MESSAGE_MS = 2500;
@@ -15,6 +18,15 @@ const FORCED_ZOOM = 1.5;
 const CLAIMED_MAX_ZOOM = MAX_ZOOM * 2;
 
 const FILTER_CHECKS = '(pink|nostalgia|blues|romantic|cool|fresher|solor|aestheticism|whitening|cerisered)';
+
+/** How far off the wrong-size variant's customrendererupdate is, in pixels each way. */
+const WRONG_SIZE_PX = 16;
+const CUSTOM_RENDER_PUSHED = '^context/createOffscreenCanvas/pushed$';
+
+/** The first camera frame offered, offered again for ever (canvas-static). */
+let frozenOffer: RawFrame | undefined;
+/** The first canvas picture read, pushed for ever (canvas-read-once). */
+let firstCanvas: Buffer | undefined;
 
 /** Rewrites the args of every snapshot call. */
 function snapshotArgs(fn: (args: Json) => Json): (req: Json) => Json {
@@ -195,6 +207,42 @@ export const VIDEO_VARIANTS: BrokenVariant[] = [
     request: (req) => stickerAtCorner(rewriteAttrs((a) => ('custom-effect' in a ? { ...a, 'custom-effect': true } : a), true)(req)),
     fakeCalls: ['clearStickers'],
     breaks: ['^attributes/custom-effect/(false|false-stays)$', '^context/applySticker/placed$', '^context/clearStickers/removes$'],
+  },
+  {
+    name: 'canvas-ignored',
+    what: 'with enableVideoCustomRender true, offers the frames and answers the canvas, but pushes the camera',
+    pusher: { encodeConfig: (c) => ({ ...c, customRender: false }) },
+    breaks: [CUSTOM_RENDER_PUSHED],
+  },
+  {
+    name: 'frames-never-offered',
+    what: "accepts onCustomRendererEvent('frame') and never offers a frame (the canvas stays empty)",
+    pusher: { customRender: { offered: () => null } },
+    breaks: [CUSTOM_RENDER_PUSHED, '^context/onCustomRendererEvent/frame$'],
+  },
+  {
+    name: 'canvas-static',
+    what: 'offers the first camera frame again and again (fresh timestamps), so the page draws one frozen picture',
+    pusher: { customRender: { offered: (f) => ({ ...(frozenOffer ??= f), at: f.at }) } },
+    breaks: [CUSTOM_RENDER_PUSHED, '^context/onCustomRendererEvent/frame$'],
+  },
+  {
+    name: 'canvas-read-once',
+    what: 'pushes the first picture the page drew into the canvas and never reads it again',
+    pusher: { customRender: { canvas: (picture) => (firstCanvas ??= picture) } },
+    breaks: [CUSTOM_RENDER_PUSHED],
+  },
+  {
+    name: 'update-wrong-size',
+    what: `says a push size ${WRONG_SIZE_PX} px wider and taller than the one pushed in customrendererupdate`,
+    outgoing: mapEvent('customrendererupdate', (d) => ({ ...d, width: Number(d['width']) + WRONG_SIZE_PX, height: Number(d['height']) + WRONG_SIZE_PX })),
+    breaks: ['^context/onCustomRendererEvent/update$'],
+  },
+  {
+    name: 'custom-render-always',
+    what: 'pushes the (empty, black) canvas even with enableVideoCustomRender false',
+    pusher: { encodeConfig: (c) => ({ ...c, customRender: true }) },
+    breaks: ['^attributes/enableVideoCustomRender/false$'],
   },
   {
     name: 'snapshot-always-png',

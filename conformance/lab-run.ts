@@ -4,11 +4,13 @@
 // (conformance/rig-health.ts); only then do the checks run, on the rig as set up (written to a
 // file the workers read through LPB_RIG). A rig that cannot be set up or fails its golden push is
 // a broken rig: no check runs and nothing is blamed on the IUT. The all-synthetic default rig
-// needs none of this unless LPB_RIG_HEALTH=always.
+// needs none of this unless LPB_RIG_HEALTH=always. Interrupted (Ctrl-C, SIGTERM), the run undoes
+// its lab before it exits (adapters/process/interrupt.ts), so the sink and leases do not outlive it.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { needsLab, prepareLab, type PreparedLab } from '../adapters/lab/prepare.ts';
+import { onInterrupt } from '../adapters/process/interrupt.ts';
 import type { Rig } from '../rig/types.ts';
 import { checkRigHealth, type RigHealth } from './rig-health.ts';
 
@@ -42,6 +44,12 @@ export async function runOnLab(rig: Rig, purpose: string, log: (line: string) =>
     return { ok: false, checkedAt: new Date(started).toISOString(), durationMs: Date.now() - started, detail: `the rig could not be set up: ${(err as Error).message}`, lab: [] };
   }
   const dir = mkdtempSync(join(tmpdir(), 'lpb-lab-rig-'));
+  const undo = async (): Promise<void> => {
+    await lab.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  // Ctrl-C or SIGTERM mid-run: the sink, the leases and the feeders go with the run.
+  const unregister = onInterrupt(undo);
   try {
     for (const note of lab.notes) log(`lab: ${note}`);
     log('rig health: golden push');
@@ -55,7 +63,7 @@ export async function runOnLab(rig: Rig, purpose: string, log: (line: string) =>
     if (died) errors.push(`the lab rig lost a device during the run (checks after it may be broken): ${died.message}`);
     return health;
   } finally {
-    await lab.close();
-    rmSync(dir, { recursive: true, force: true });
+    unregister();
+    await undo();
   }
 }

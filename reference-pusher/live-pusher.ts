@@ -15,6 +15,7 @@ import { parseAvcDecoderConfigurationRecord, parseSps } from '../protocol/avc.ts
 import { encoderChanged, resolveEncodeConfig, type EncodeConfig } from './encode-config.ts';
 import { RestartBudget, audioDeathReport, deathReport, firstLine, followUpFailureReport, startFailureReport, type StatusReport } from './encoder-supervisor.ts';
 import { probeMicrophone, type MicrophoneProbe } from '../adapters/microphone/probe.ts';
+import { CAPTURE_PIPE_FD } from '../adapters/microphone/synthetic.ts';
 import { fallbackReport } from './hardware-encoder.ts';
 import { tryHardwareEncoder } from '../adapters/encoder/hardware-trial.ts';
 import { ProcessStartError } from '../adapters/process/supervised.ts';
@@ -782,12 +783,14 @@ export class LivePusher extends EventEmitter<LivePusherEvents> {
   /** What the microphone does when opened alone (adapters/microphone/probe.ts). */
   private async probeMicrophone(microphone: AudioInput): Promise<MicrophoneProbe> {
     let input: string[];
+    const sampleRate = this.config.audioSampleRate;
     try {
-      input = await microphone.inputArgs({ sampleRate: this.config.audioSampleRate });
+      input = await microphone.inputArgs({ sampleRate });
     } catch {
       return 'fails';
     }
-    return probeMicrophone(input);
+    const capture = input.includes(`pipe:${CAPTURE_PIPE_FD}`) ? microphone.capture?.({ sampleRate }) : undefined;
+    return probeMicrophone(capture ?? input);
   }
 
   /** 1104 and a restart on the same connection, or -1303 and the end of the push once the

@@ -16,6 +16,7 @@ import type { EncodeConfig } from './encode-config.ts';
 import { audioEffectFilters } from './audio-effects.ts';
 import type { BgmInput } from './bgm.ts';
 import { LEVEL_TAP_RATE } from './mic-level.ts';
+import { CAPTURE_PIPE_FD, type CaptureCommand } from '../adapters/microphone/synthetic.ts';
 import { effectsChain, zoomChain } from './video-effects.ts';
 import { HW_UPLOAD_FILTER, hardwareCodecArgs, hardwareGlobalArgs } from './hardware-encoder.ts';
 import { decodeStickers, stickerGraph, stickerInputArgs } from './stickers.ts';
@@ -30,6 +31,9 @@ export interface VideoInput {
 /** An audio source as the adapters provide it (adapters/microphone). */
 export interface AudioInput {
   inputArgs(opts: { sampleRate: number }): Promise<string[]>;
+  /** A process capturing the microphone for ffmpeg (adapters/microphone/synthetic.ts
+   *  CaptureCommand): run beside ffmpeg when its input args read CAPTURE_PIPE_FD. */
+  capture?(opts: { sampleRate: number }): CaptureCommand;
   describe(): string;
 }
 
@@ -263,6 +267,8 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
   private producing = false;
   private settleStart: ((err?: Error) => void) | undefined;
   private readonly startedPromise: Promise<void>;
+  /** The microphone's capture process (PulseAudio: parec), when ffmpeg cannot open it itself. */
+  private capture: SupervisedProcess | undefined;
   /** Custom rendering: the canvas being written into ffmpeg's stdin. */
   private canvasFeed: { stop(): void } | undefined;
 
@@ -307,16 +313,20 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
     const audio = await audioInputArgs(options);
     const built = buildFfmpegArgs(options, video, audio);
     const args = options.argsHook ? options.argsHook(built, options) : built;
+    // A microphone ffmpeg cannot open itself (PulseAudio): its capture process writes into CAPTURE_PIPE_FD.
+    const capture = audio?.includes(`pipe:${CAPTURE_PIPE_FD}`) ? options.microphone?.capture?.({ sampleRate: options.config.audioSampleRate }) : undefined;
     const proc = await SupervisedProcess.start({
       name: pipelineName(options),
       command: ffmpegPath(),
       args,
       stdoutMode: options.encode ? 'raw' : 'ignore',
-      extraOutputPipes: options.encode ? 2 : 1,
+      // fd 3: the raw picture tap, 4: the level tap, 5 (CAPTURE_PIPE_FD): the capture's audio.
+      extraOutputPipes: options.encode ? (capture ? 3 : 2) : 1,
       startTimeoutMs: START_TIMEOUT_MS,
     });
     const pipeline = new MediaPipeline(options, proc);
     pipeline.wire();
+    if (capture) await pipeline.startCapture(capture);
     const { picture, config } = options;
     if (options.encode && picture.kind === 'camera' && picture.canvas) {
       pipeline.canvasFeed = picture.canvas.feed(proc.stdin, { width: config.width, height: config.height, fps: config.fps });
@@ -383,6 +393,32 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
     });
   }
 
+  /** Runs the microphone's capture process into ffmpeg's CAPTURE_PIPE_FD. One that cannot start,
+   *  or ends before ffmpeg's first output, fails the start as ffmpeg failing to open the device
+   *  would (a ProcessStartError from started(), so the pusher probes the microphone: -1302 or
+   *  -1311); one that ends later ends the audio input, as a device that goes away does. */
+  private async startCapture(command: CaptureCommand): Promise<void> {
+    try {
+      this.capture = await SupervisedProcess.start({ name: command.name, command: command.command, args: command.args, stdin: false, stdoutMode: 'raw' });
+    } catch (err) {
+      this.settleStart?.(err instanceof ProcessStartError ? err : new ProcessStartError(command.name, (err as Error).message, ''));
+      return;
+    }
+    const capture = this.capture;
+    const sink = this.proc.extraInputPipe(CAPTURE_PIPE_FD);
+    capture.stdout.pipe(sink);
+    // Once ffmpeg is gone nothing reads the capture: unpiped, its output would pause, never end,
+    // and its exit would never be reported (a process's 'close' waits for its stdout). Drain it.
+    sink.once('close', () => {
+      capture.stdout.unpipe(sink);
+      capture.stdout.resume();
+    });
+    capture.on('died', (err: ProcessDiedError) => {
+      if (this.closed || this.producing) return;
+      this.settleStart?.(new ProcessStartError(command.name, `exited before the encoder's first output (code ${err.exit.code ?? '-'}, signal ${err.exit.signal ?? '-'})`, err.stderrTail));
+    });
+  }
+
   /** The newest tapped picture, not mirrored. */
   latestFrame(): RawFrame | undefined {
     return this.latest;
@@ -397,6 +433,6 @@ export class MediaPipeline extends EventEmitter<MediaPipelineEvents> {
     this.canvasFeed?.stop();
     this.canvasFeed = undefined;
     this.settleStart?.(new ProcessStartError(this.name, 'closed before its first output', ''));
-    await this.proc.close('SIGKILL', 500);
+    await Promise.all([this.proc.close('SIGKILL', 500), this.capture?.close('SIGKILL', 500)]);
   }
 }

@@ -13,7 +13,7 @@
 import type { Rig } from '../../rig/types.ts';
 import { SIMULATED_SERIAL_PORT } from '../../rig/types.ts';
 import { acquireLeases, rigResources } from './lease.ts';
-import { createVirtualMic, ffmpegPulseSupport } from '../microphone/pulse-virtual.ts';
+import { createVirtualMic, pulseCaptureSupport } from '../microphone/pulse-virtual.ts';
 import { describeSpeaker, playToneOn } from '../microphone/speaker.ts';
 import { feedLoopback, LOOPBACK_CLOSE_GRACE_MS } from '../v4l2/loopback-feed.ts';
 import { startSimulatedGear } from '../serial/socat-pair.ts';
@@ -114,7 +114,7 @@ export async function prepareLab(rig: Rig, purpose: string): Promise<PreparedLab
     }
 
     if (rig.microphone.kind === 'pulse-virtual') {
-      const support = await ffmpegPulseSupport();
+      const support = await pulseCaptureSupport();
       if (!support.ok) throw new LabSetupError(`rig microphone pulse-virtual: the pusher cannot capture it: ${support.reason}`);
       const mic = await createVirtualMic(rig.microphone.sink);
       undo.push(() => mic.close());

@@ -7,6 +7,7 @@
 // The process is closed on every path.
 import { ffmpegPath } from '../ffmpeg.ts';
 import { SupervisedProcess } from '../process/supervised.ts';
+import type { CaptureCommand } from './synthetic.ts';
 
 export type MicrophoneProbe = 'delivers' | 'fails' | 'silent';
 
@@ -16,16 +17,22 @@ export const MIC_PROBE_WAIT_MS = 2500;
 /** Seconds of samples the probe asks for (it stops at the first anyway). */
 const PROBE_SECONDS = '1';
 
-export async function probeMicrophone(inputArgs: readonly string[], waitMs = MIC_PROBE_WAIT_MS): Promise<MicrophoneProbe> {
+/** `input`: the microphone's ffmpeg input args, or the capture process that records it (a
+ *  PulseAudio source through parec), run on its own. */
+export async function probeMicrophone(input: readonly string[] | CaptureCommand, waitMs = MIC_PROBE_WAIT_MS): Promise<MicrophoneProbe> {
   let proc: SupervisedProcess;
   try {
-    proc = await SupervisedProcess.start({
-      name: 'microphone probe',
-      command: ffmpegPath(),
-      args: ['-hide_banner', '-nostdin', '-loglevel', 'error', ...inputArgs, '-t', PROBE_SECONDS, '-f', 's16le', 'pipe:1'],
-      stdin: false,
-      stdoutMode: 'raw',
-    });
+    proc = await SupervisedProcess.start(
+      'command' in input
+        ? { name: `microphone probe (${input.name})`, command: input.command, args: input.args, stdin: false, stdoutMode: 'raw' }
+        : {
+            name: 'microphone probe',
+            command: ffmpegPath(),
+            args: ['-hide_banner', '-nostdin', '-loglevel', 'error', ...input, '-t', PROBE_SECONDS, '-f', 's16le', 'pipe:1'],
+            stdin: false,
+            stdoutMode: 'raw',
+          },
+    );
   } catch {
     return 'fails';
   }

@@ -6,11 +6,12 @@
 // close(), on every path. power(false) unplugs it as a relay cutting a USB microphone would (the
 // sink and its monitor vanish, a capture of it fails), power(true) plugs it back with the tone.
 //
-// Capturing PulseAudio with ffmpeg needs its `pulse` input device. The npm ffmpeg
-// (@ffmpeg-installer) is a static build without libpulse, so it has none; Debian's ffmpeg has
-// it (apt-get install ffmpeg, then FFMPEG_PATH=/usr/bin/ffmpeg). ffmpegPulseSupport() says so.
+// The reference pusher captures PulseAudio with parec (adapters/microphone/devices.ts), whose raw
+// audio its ffmpeg reads from a pipe: the npm ffmpeg has no pulse input, and Debian's, which has,
+// starts three times slower. pulseCaptureSupport() says whether parec is there.
 import { DEFAULT_TONE, syntheticMicrophone } from './synthetic.ts';
 import { ffmpegPath } from '../ffmpeg.ts';
+import { PAREC } from './devices.ts';
 import { runCommand, type CommandResult } from '../process/run-to-completion.ts';
 import { SupervisedProcess } from '../process/supervised.ts';
 
@@ -28,8 +29,7 @@ const CLOSE_GRACE_MS = 2_000;
  *  parallel on 2 cores), at 250 ms 3 of 3 such runs stayed within 0.5 dB. */
 const FEED_LATENCY_MS = 250;
 
-export const FIX_PULSE_FFMPEG =
-  'the npm ffmpeg (@ffmpeg-installer/ffmpeg) is a static build without PulseAudio input; install Debian\'s ffmpeg (apt-get install ffmpeg) and run with FFMPEG_PATH=/usr/bin/ffmpeg';
+export const FIX_PULSE_CAPTURE = 'install PulseAudio\'s tools (apt-get install pulseaudio-utils): the pusher records PulseAudio with parec';
 export const FIX_PULSE_SERVER = 'install PulseAudio (apt-get install pulseaudio pulseaudio-utils); the bench starts a daemon when none runs';
 
 export class VirtualMicError extends Error {
@@ -39,16 +39,10 @@ export class VirtualMicError extends Error {
   }
 }
 
-/** Whether an ffmpeg's `-devices` listing has the pulse input (a "D" in the first column). */
-export function devicesListPulseInput(listing: string): boolean {
-  return listing.split('\n').some((line) => /^\s*D[E. ]?\s+pulse\s/.test(line));
-}
-
-/** Whether `ffmpeg` (default: the bench's) can capture PulseAudio; the reason and the fix when not. */
-export async function ffmpegPulseSupport(ffmpeg = ffmpegPath()): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const r = await runCommand(ffmpeg, ['-hide_banner', '-devices']);
-  if (r.outcome !== 'exited' || r.code !== 0) return { ok: false, reason: `${ffmpeg} -devices did not run (${r.reason ?? r.outcome})` };
-  return devicesListPulseInput(r.stdout) ? { ok: true } : { ok: false, reason: `${ffmpeg} has no pulse input device: ${FIX_PULSE_FFMPEG}` };
+/** Whether PulseAudio can be captured here (parec, the pusher's recorder); the reason and the fix when not. */
+export async function pulseCaptureSupport(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const r = await runCommand(PAREC, ['--version']);
+  return r.outcome === 'not-found' ? { ok: false, reason: `${PAREC} is not installed: ${FIX_PULSE_CAPTURE}` } : { ok: true };
 }
 
 export function nullSinkArgs(sink: string): string[] {

@@ -18,7 +18,28 @@ export interface MicrophoneSource {
   describe(): string;
   /** ffmpeg input args producing live, real-time-paced audio at `sampleRate`. */
   inputArgs(opts: { sampleRate: number }): Promise<string[]>;
+  /** A microphone ffmpeg cannot open itself is captured by this process instead: its stdout is
+   *  the raw audio (s16le, mono, at `sampleRate`), and inputArgs read it from CAPTURE_PIPE_FD. */
+  capture?(opts: { sampleRate: number }): CaptureCommand;
   tone: ToneSpec | null;
+}
+
+/** A process whose stdout is a microphone's live audio: s16le, mono, at the rate asked for. */
+export interface CaptureCommand {
+  name: string;
+  command: string;
+  args: string[];
+}
+
+/** The file descriptor on which ffmpeg reads a capture process's audio (pipe:5: 3 and 4 are the
+ *  pipeline's raw picture and level taps). */
+export const CAPTURE_PIPE_FD = 5;
+
+/** ffmpeg input args for the raw audio a capture process writes into CAPTURE_PIPE_FD. Nothing to
+ *  probe in raw samples of a known format: without the two limits ffmpeg read ~1 s of them before
+ *  its first output (an encoder restart with parec took 1.2 s instead of 0.3 s). */
+export function captureInputArgs(sampleRate: number): string[] {
+  return ['-probesize', '32', '-analyzeduration', '0', '-f', 's16le', '-ar', String(sampleRate), '-ac', '1', '-i', `pipe:${CAPTURE_PIPE_FD}`];
 }
 
 export const DEFAULT_TONE: Readonly<ToneSpec> = { frequencyHz: 1000, onMs: 700, offMs: 300, levelDbfs: -12 };

@@ -201,6 +201,20 @@ export class SupervisedProcess extends EventEmitter<SupervisedProcessEvents> {
     return stream as Readable;
   }
 
+  /** The extra pipe at `fd` as a stream to write into (the child reads it as pipe:<fd>): an
+   *  extra pipe is a socket pair, open both ways. Write errors after the child died are dropped
+   *  (its exit reports it). */
+  extraInputPipe(fd: number): Writable {
+    const stream = this.child.stdio[fd];
+    if (!stream || !('write' in stream)) throw new Error(`${this.name}: fd ${fd} is not a pipe`);
+    const writable = stream as Writable;
+    writable.on('error', () => undefined);
+    // The child's 'close' waits for every stdio stream: once the child has exited, nothing reads
+    // this pipe, and a writer that is still open (or has gone quiet) must not hold 'close' back.
+    this.child.once('exit', () => writable.destroy());
+    return writable;
+  }
+
   get running(): boolean {
     return this.exited === undefined;
   }

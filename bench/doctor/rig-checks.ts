@@ -7,9 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { V4L2_CAPTURE } from '../../adapters/camera/devices.ts';
-import { ffmpegLocation, ffmpegPath } from '../../adapters/ffmpeg.ts';
+import { ffmpegPath } from '../../adapters/ffmpeg.ts';
 import { currentHolders, rigResources } from '../../adapters/lab/lease.ts';
-import { FIX_PULSE_FFMPEG, FIX_PULSE_SERVER, ffmpegPulseSupport, PACAT, PACTL, PULSEAUDIO } from '../../adapters/microphone/pulse-virtual.ts';
+import { FIX_PULSE_CAPTURE, FIX_PULSE_SERVER, pulseCaptureSupport, PACAT, PACTL, PULSEAUDIO } from '../../adapters/microphone/pulse-virtual.ts';
 import { devicesListAlsaOutput } from '../../adapters/microphone/speaker.ts';
 import { hardwareBinding, SerialGear } from '../../adapters/serial/serial-gear.ts';
 import { detectLoopback, FIX_LOOPBACK } from '../../adapters/v4l2/loopback-feed.ts';
@@ -83,15 +83,9 @@ async function pulseServer(ctx: DoctorContext): Promise<CheckResult | undefined>
   return undefined;
 }
 
-async function pulseFfmpeg(): Promise<CheckResult | undefined> {
-  let ffmpeg: string;
-  try {
-    ffmpeg = ffmpegLocation().path;
-  } catch (err) {
-    return { status: 'missing', detail: (err as Error).message, fix: FIX_PULSE_FFMPEG };
-  }
-  const support = await ffmpegPulseSupport(ffmpeg);
-  return support.ok ? undefined : { status: 'missing', detail: `PulseAudio capture: ${support.reason.split(':')[0]}`, fix: FIX_PULSE_FFMPEG };
+async function pulseCapture(): Promise<CheckResult | undefined> {
+  const support = await pulseCaptureSupport();
+  return support.ok ? undefined : { status: 'missing', detail: `PulseAudio capture: ${support.reason.split(':')[0]}`, fix: FIX_PULSE_CAPTURE };
 }
 
 function microphoneCheck(mic: MicrophoneSource): Check {
@@ -109,7 +103,7 @@ function microphoneCheck(mic: MicrophoneSource): Check {
         if (!sources.stdout.split('\n').some((l) => l.split('\t')[1] === mic.source)) {
           return { status: 'missing', detail: `PulseAudio has no source ${mic.source}`, fix: `pick one of: ${sources.stdout.split('\n').map((l) => l.split('\t')[1]).filter(Boolean).join(', ') || '(none)'} (pactl list short sources)` };
         }
-        return (await pulseFfmpeg()) ?? { status: 'ok', detail: `PulseAudio source ${mic.source}; ffmpeg captures pulse` };
+        return (await pulseCapture()) ?? { status: 'ok', detail: `PulseAudio source ${mic.source}; the pusher records it with parec` };
       }
       case 'pulse-virtual': {
         const server = await pulseServer(ctx);
@@ -120,7 +114,7 @@ function microphoneCheck(mic: MicrophoneSource): Check {
         if (sinks.outcome === 'exited' && sinks.code === 0 && sinks.stdout.split('\n').some((l) => l.split('\t')[1] === mic.sink)) {
           return { status: 'missing', detail: `a sink named ${mic.sink} already exists (another run's virtual microphone?)`, fix: 'pick another microphone.sink, or unload it: pactl unload-module module-null-sink' };
         }
-        return (await pulseFfmpeg()) ?? { status: 'ok', detail: `the bench makes null sink ${mic.sink}, plays the tone into it; the IUT captures ${mic.sink}.monitor` };
+        return (await pulseCapture()) ?? { status: 'ok', detail: `the bench makes null sink ${mic.sink}, plays the tone into it; the IUT captures ${mic.sink}.monitor` };
       }
       case 'alsa': {
         let cards = '';

@@ -12,12 +12,11 @@ import { acquireLeases, LEASE_DIR_ENV } from '../../../adapters/lab/lease.ts';
 import { validateRig } from '../../../rig/load.ts';
 import { findExecutable } from '../../../bench/doctor/find-executable.ts';
 import { hardwareBinding, SerialGear } from '../../../adapters/serial/serial-gear.ts';
-import { ffmpegPulseSupport, PACTL } from '../../../adapters/microphone/pulse-virtual.ts';
+import { PACTL } from '../../../adapters/microphone/pulse-virtual.ts';
 import { runCommand } from '../../../adapters/process/run-to-completion.ts';
 
-/** Debian's ffmpeg, when it can capture PulseAudio (.ci/run installs it) and PulseAudio is installed. */
-const DEBIAN_FFMPEG = '/usr/bin/ffmpeg';
-const PULSE_FFMPEG = findExecutable(PACTL) && (await ffmpegPulseSupport(DEBIAN_FFMPEG).catch(() => ({ ok: false }))).ok ? DEBIAN_FFMPEG : undefined;
+/** PulseAudio and its recorder, parec (.ci/run installs them). */
+const HAS_PULSE = Boolean(findExecutable(PACTL) && findExecutable('parec'));
 
 let leaseDir: string;
 const saved = { leases: process.env[LEASE_DIR_ENV], ffmpeg: process.env.FFMPEG_PATH };
@@ -71,8 +70,7 @@ describe('prepareLab', () => {
     expect(readdirSync(leaseDir)).toEqual([]);
   }, 30_000);
 
-  it.skipIf(!PULSE_FFMPEG || !findExecutable('socat'))('the simulated relay really cuts the virtual microphone and restores it', async () => {
-    process.env.FFMPEG_PATH = PULSE_FFMPEG!;
+  it.skipIf(!HAS_PULSE || !findExecutable('socat'))('the simulated relay really cuts the virtual microphone and restores it', async () => {
     const sink = `lpb_prep_relay_${process.pid}`;
     const rig = validateRig({ microphone: { kind: 'pulse-virtual', sink }, serial: { relay: { port: 'simulated' } } }, '/x/rig.yaml');
     const lab = await prepareLab(rig, 'prepare test');
@@ -96,10 +94,15 @@ describe('prepareLab', () => {
     expect(await sinks()).not.toContain(sink);
   }, 40_000);
 
-  it('refuses a virtual microphone the pusher\'s ffmpeg cannot capture, naming the ffmpeg to use', async () => {
-    delete process.env.FFMPEG_PATH; // the npm ffmpeg: no pulse input
-    const rig = validateRig({ microphone: { kind: 'pulse-virtual', sink: `lpb_prep_${process.pid}` } }, '/x/rig.yaml');
-    await expect(prepareLab(rig, 'prepare test')).rejects.toThrow(/rig microphone pulse-virtual: the pusher cannot capture it: .*FFMPEG_PATH=\/usr\/bin\/ffmpeg/);
+  it('refuses a virtual microphone the pusher cannot capture (no parec), naming the package', async () => {
+    const savedPath = process.env.PATH;
+    process.env.PATH = '/nonexistent'; // no parec (nor pactl) on this PATH
+    try {
+      const rig = validateRig({ microphone: { kind: 'pulse-virtual', sink: `lpb_prep_${process.pid}` } }, '/x/rig.yaml');
+      await expect(prepareLab(rig, 'prepare test')).rejects.toThrow(/rig microphone pulse-virtual: the pusher cannot capture it: parec is not installed: .*apt-get install pulseaudio-utils/);
+    } finally {
+      process.env.PATH = savedPath;
+    }
     expect(readdirSync(leaseDir)).toEqual([]);
   });
 

@@ -2,9 +2,9 @@
 // playing the tone on it, and the golden push requiring the physical microphone to hear it.
 // Here the "room" is a PulseAudio null sink: the speaker plays into it and the microphone (kind
 // pulse, as a lab's USB microphone would be named) records its monitor. Needs PulseAudio and
-// Debian's ffmpeg (pulse input), both installed by .ci/run; skipped with the reason without them.
+// parec (pulseaudio-utils), both installed by .ci/run; skipped with the reason without them.
 import { afterAll, describe, expect, it } from 'vitest';
-import { ffmpegPulseSupport, PACTL } from '../../../adapters/microphone/pulse-virtual.ts';
+import { PACTL } from '../../../adapters/microphone/pulse-virtual.ts';
 import { devicesListAlsaOutput, playToneOn, SpeakerError } from '../../../adapters/microphone/speaker.ts';
 import { prepareLab } from '../../../adapters/lab/prepare.ts';
 import { runCommand } from '../../../adapters/process/run-to-completion.ts';
@@ -15,8 +15,7 @@ import { toneKnown, toneThroughAir } from '../../../rig/known-sources.ts';
 import type { Rig } from '../../../rig/types.ts';
 
 const FILE = '/labs/speaker.yaml';
-const DEBIAN_FFMPEG = '/usr/bin/ffmpeg';
-const hasPulse = Boolean(findExecutable(PACTL) && findExecutable('pulseaudio') && findExecutable('pacat')) && (await ffmpegPulseSupport(DEBIAN_FFMPEG).catch(() => ({ ok: false }))).ok;
+const hasPulse = Boolean(findExecutable(PACTL) && findExecutable('pulseaudio') && findExecutable('pacat')) && findExecutable('parec');
 const GOLDEN_TIMEOUT_MS = 60_000;
 
 const base = { camera: { front: { kind: 'synthetic' }, back: { kind: 'synthetic' } } };
@@ -50,15 +49,12 @@ describe('the rig file\'s speaker', () => {
   });
 });
 
-describe.skipIf(!hasPulse)('the tone on a speaker (needs PulseAudio and Debian ffmpeg: apt-get install pulseaudio pulseaudio-utils ffmpeg)', () => {
+describe.skipIf(!hasPulse)('the tone on a speaker (needs PulseAudio: apt-get install pulseaudio pulseaudio-utils)', () => {
   const room = `lpb_room_${process.pid}`;
   const elsewhere = `lpb_elsewhere_${process.pid}`;
   const modules: string[] = [];
-  const savedFfmpeg = process.env.FFMPEG_PATH;
   afterAll(async () => {
     for (const m of modules) await runCommand(PACTL, ['unload-module', m]);
-    if (savedFfmpeg === undefined) delete process.env.FFMPEG_PATH;
-    else process.env.FFMPEG_PATH = savedFfmpeg;
   });
   const nullSink = async (name: string): Promise<void> => {
     const r = await runCommand(PACTL, ['load-module', 'module-null-sink', `sink_name=${name}`, 'rate=48000', 'channels=1']);
@@ -75,7 +71,6 @@ describe.skipIf(!hasPulse)('the tone on a speaker (needs PulseAudio and Debian f
   });
 
   it('the lab plays the tone on the speaker; the golden push hears it in the room, not from a speaker elsewhere', { timeout: GOLDEN_TIMEOUT_MS }, async () => {
-    process.env.FFMPEG_PATH = DEBIAN_FFMPEG;
     await nullSink(room);
     await nullSink(elsewhere);
     for (const [speaker, heard] of [[room, true], [elsewhere, false]] as const) {

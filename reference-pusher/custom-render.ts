@@ -115,6 +115,8 @@ export class CustomRenderer extends EventEmitter<CustomRendererEvents> implement
   private size: PushSize | undefined;
   private canvasMade = false;
   private lastOfferAt = Number.NEGATIVE_INFINITY;
+  /** The last captured picture offered (before any hook), to skip the tap's repeats of it. */
+  private lastCaptured: Uint8Array | undefined;
   private slot = 0;
   /** The offered frame being written (one at a time; offers meanwhile are skipped). */
   private writing: Promise<void> | undefined;
@@ -175,9 +177,13 @@ export class CustomRenderer extends EventEmitter<CustomRendererEvents> implement
   offer(frame: RawFrame): void {
     if (this.closed || !this.subscribed.has('frame') || this.writing) return;
     if (frame.at - this.lastOfferAt < (OFFER_MIN_SPACING * 1000) / OFFER_FPS) return;
+    // A picture the tap repeats (ffmpeg's fps filter duplicates frames while the capture starts)
+    // is not a new capture: 'frame' fires after a frame is captured (采集到视频帧后触发).
+    if (this.lastCaptured && Buffer.compare(this.lastCaptured, frame.rgb) === 0) return;
     const offered = this.opts.hooks?.offered ? this.opts.hooks.offered(frame) : frame;
     if (!offered) return;
     this.lastOfferAt = frame.at;
+    this.lastCaptured = frame.rgb;
     this.ensureDir();
     const path = join(this.dir, `frame-${this.slot}.${CUSTOM_RENDER_FORMAT}`);
     this.slot = (this.slot + 1) % FRAME_SLOTS;

@@ -97,7 +97,8 @@ describe('CustomRenderer', () => {
       r.offer(frame(10_000 + i * step, i + 1));
       // Too soon after the one before: skipped.
       r.offer(frame(10_000 + i * step + step / 4, 200));
-      await sleep(15);
+      // Let the write finish (offers meanwhile are skipped); 15 ms missed one on a loaded machine.
+      await sleep(60);
     }
     expect(offered).toHaveLength(FRAME_SLOTS + 2);
     expect(offered[0]).toEqual({ width: 4, height: 2, timestamp: 10_000, path: join(dir, 'custom-render', `frame-0.${CUSTOM_RENDER_FORMAT}`), format: 'rgb24' });
@@ -106,6 +107,21 @@ describe('CustomRenderer', () => {
     expect([...readFileSync(last.path)]).toEqual(new Array(BYTES).fill(FRAME_SLOTS + 2));
     await r.close();
     expect(existsSync(join(dir, 'custom-render'))).toBe(false);
+  });
+
+  it('a picture the tap repeats is not offered again (not a new capture)', async () => {
+    const r = new CustomRenderer(workDir());
+    const offered: OfferedFrame[] = [];
+    r.on('frame', (f) => offered.push(f));
+    r.subscribe('frame', SIZE);
+    const step = 1000 / OFFER_FPS;
+    for (const [i, value] of [1, 1, 1, 2, 2, 3].entries()) {
+      r.offer(frame(10_000 + i * step, value));
+      // One offer is written at a time (others meanwhile are skipped): let each finish.
+      await sleep(100);
+    }
+    expect(offered.map((f) => readFileSync(f.path)[0])).toEqual([1, 2, 3]);
+    await r.close();
   });
 
   it('drops the frames its hook drops', async () => {

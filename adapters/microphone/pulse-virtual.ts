@@ -9,7 +9,7 @@
 // The reference pusher captures PulseAudio with parec (adapters/microphone/devices.ts), whose raw
 // audio its ffmpeg reads from a pipe: the npm ffmpeg has no pulse input, and Debian's, which has,
 // starts three times slower. pulseCaptureSupport() says whether parec is there.
-import { DEFAULT_TONE, syntheticMicrophone } from './synthetic.ts';
+import { DEFAULT_TONE, syntheticMicrophone, type ToneSpec } from './synthetic.ts';
 import { ffmpegPath } from '../ffmpeg.ts';
 import { PAREC } from './devices.ts';
 import { runCommand, type CommandResult } from '../process/run-to-completion.ts';
@@ -59,9 +59,10 @@ export interface ToneFeeder {
   close(): Promise<void>;
 }
 
-/** Plays the synthetic tone into `sink` (a null sink or a real speaker's sink): the tone from the
- *  bench's ffmpeg piped into pacat. Whatever fails to start, what started is closed. */
-export async function feedToneInto(sink: string): Promise<ToneFeeder> {
+/** Plays the synthetic tone (default: DEFAULT_TONE; another signal's, synthetic.ts toneOfSignal)
+ *  into `sink` (a null sink or a real speaker's sink): the tone from the bench's ffmpeg piped into
+ *  pacat. Whatever fails to start, what started is closed. */
+export async function feedToneInto(sink: string, tone: ToneSpec = DEFAULT_TONE): Promise<ToneFeeder> {
   const started: SupervisedProcess[] = [];
   const close = async (): Promise<void> => {
     for (const p of started.splice(0).reverse()) await p.close('SIGTERM', CLOSE_GRACE_MS).catch(() => undefined);
@@ -69,19 +70,19 @@ export async function feedToneInto(sink: string): Promise<ToneFeeder> {
   try {
     const pacat = await SupervisedProcess.start({ name: `pacat (tone into ${sink})`, command: PACAT, args: pacatArgs(sink), stdoutMode: 'ignore' });
     started.push(pacat);
-    const toneArgs = await syntheticMicrophone().inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
-    const tone = await SupervisedProcess.start({
-      name: `tone feeder (${DEFAULT_TONE.frequencyHz} Hz into ${sink})`,
+    const toneArgs = await syntheticMicrophone(tone).inputArgs({ sampleRate: VIRTUAL_MIC_RATE });
+    const feeder = await SupervisedProcess.start({
+      name: `tone feeder (${tone.frequencyHz} Hz into ${sink})`,
       command: ffmpegPath(),
       args: ['-hide_banner', '-nostdin', '-loglevel', 'warning', ...toneArgs, '-f', 's16le', '-ac', '1', '-ar', String(VIRTUAL_MIC_RATE), 'pipe:1'],
       stdin: false,
       startTimeoutMs: FEED_START_TIMEOUT_MS,
     });
-    started.push(tone);
-    tone.stdout.pipe(pacat.stdin);
+    started.push(feeder);
+    feeder.stdout.pipe(pacat.stdin);
     return {
       onDied: (listener) => {
-        for (const p of [tone, pacat]) p.on('died', listener);
+        for (const p of [feeder, pacat]) p.on('died', listener);
       },
       close,
     };
@@ -146,7 +147,7 @@ async function startDaemon(): Promise<SupervisedProcess> {
 }
 
 /** Makes the null sink `sink`, feeds it the synthetic tone, and returns its monitor as the microphone. */
-export async function createVirtualMic(sink: string): Promise<VirtualMic> {
+export async function createVirtualMic(sink: string, tone: ToneSpec = DEFAULT_TONE): Promise<VirtualMic> {
   const undo: (() => Promise<unknown>)[] = [];
   const close = async (): Promise<void> => {
     for (const step of undo.splice(0).reverse()) await step().catch(() => undefined);
@@ -177,7 +178,7 @@ export async function createVirtualMic(sink: string): Promise<VirtualMic> {
       if (loaded.outcome !== 'exited' || loaded.code !== 0) throw new VirtualMicError(`pactl load-module module-null-sink failed: ${loaded.stderr.trim() || loaded.outcome}`);
       const moduleIndex = loaded.stdout.trim();
       parts.push(() => pactl(['unload-module', moduleIndex]));
-      const feeder = await feedToneInto(sink);
+      const feeder = await feedToneInto(sink, tone);
       parts.push(() => feeder.close());
       feeder.onDied((err) => (died ??= err));
     };

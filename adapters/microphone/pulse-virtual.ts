@@ -146,6 +146,29 @@ async function startDaemon(): Promise<SupervisedProcess> {
   throw new VirtualMicError(`PulseAudio did not come up within ${DAEMON_START_TIMEOUT_MS} ms: ${tail.trim().split('\n').slice(-3).join(' | ')}`);
 }
 
+/** A PulseAudio server to talk to: the one running, or a daemon started here (and stopped by
+ *  close(); close() leaves a server it did not start alone). */
+export interface PulseServer {
+  startedDaemon: boolean;
+  close(): Promise<void>;
+}
+
+/** Makes sure a PulseAudio server answers: uses the running one, else starts a daemon. */
+export async function ensurePulseServer(): Promise<PulseServer> {
+  const running = await serverRunning();
+  if (running === 'no-pactl') throw new VirtualMicError(`pactl is not installed: ${FIX_PULSE_SERVER}`);
+  if (running) return { startedDaemon: false, close: async () => undefined };
+  const daemon = await startDaemon().catch((err: Error) => {
+    throw new VirtualMicError(`no PulseAudio server and none could be started (${err.message}): ${FIX_PULSE_SERVER}`);
+  });
+  return {
+    startedDaemon: true,
+    close: async () => {
+      await daemon.close('SIGTERM', CLOSE_GRACE_MS);
+    },
+  };
+}
+
 /** Makes the null sink `sink`, feeds it the synthetic tone, and returns its monitor as the microphone. */
 export async function createVirtualMic(sink: string, tone: ToneSpec = DEFAULT_TONE): Promise<VirtualMic> {
   const undo: (() => Promise<unknown>)[] = [];
@@ -154,16 +177,9 @@ export async function createVirtualMic(sink: string, tone: ToneSpec = DEFAULT_TO
   };
   let died: Error | undefined;
   try {
-    const running = await serverRunning();
-    if (running === 'no-pactl') throw new VirtualMicError(`pactl is not installed: ${FIX_PULSE_SERVER}`);
-    let startedDaemon = false;
-    if (!running) {
-      const daemon = await startDaemon().catch((err: Error) => {
-        throw new VirtualMicError(`no PulseAudio server and none could be started (${err.message}): ${FIX_PULSE_SERVER}`);
-      });
-      undo.push(() => daemon.close('SIGTERM', CLOSE_GRACE_MS));
-      startedDaemon = true;
-    }
+    const server = await ensurePulseServer();
+    undo.push(() => server.close());
+    const startedDaemon = server.startedDaemon;
     const existing = await pactl(['list', 'short', 'sinks']);
     if (existing.stdout.split('\n').some((l) => l.split('\t')[1] === sink)) {
       throw new VirtualMicError(`PulseAudio already has a sink named ${sink} (another run's virtual microphone?); pick another microphone.sink in the rig file or unload it: pactl unload-module module-null-sink`);

@@ -1,11 +1,12 @@
 // The PulseAudio virtual microphone (adapters/microphone/pulse-virtual.ts): the null sink's
 // monitor, recorded with parec (not ffmpeg: the npm ffmpeg has no pulse input), carries the
 // synthetic tone at its frequency, level and gating, and close() leaves no sink, feeder or
-// daemon behind; the reference pusher's own pulse input args, run by Debian's ffmpeg (.ci/run
-// installs it), capture the same tone. Skipped with the reason where PulseAudio is not installed.
+// daemon behind; the reference pusher's own capture (parec into its ffmpeg on a pipe) records
+// the same tone. Skipped with the reason where PulseAudio is not installed.
 import { describe, expect, it } from 'vitest';
 import {
   createVirtualMic,
+  ensurePulseServer,
   pulseCaptureSupport,
   PACTL,
   VIRTUAL_MIC_RATE,
@@ -49,6 +50,15 @@ describe('PulseAudio capture support', () => {
 });
 
 describe.skipIf(!hasPulse)('virtual microphone (needs PulseAudio: apt-get install pulseaudio pulseaudio-utils)', () => {
+  it('a running server is used, and close() leaves a server it did not start running', async () => {
+    const first = await ensurePulseServer();
+    const second = await ensurePulseServer();
+    expect(second.startedDaemon).toBe(false);
+    await second.close();
+    expect((await runCommand(PACTL, ['info'])).code).toBe(0);
+    await first.close();
+  });
+
   it('its monitor carries the tone; close() removes the sink', async () => {
     const sink = `lpb_test_vmic_${process.pid}`;
     const mic = await createVirtualMic(sink);

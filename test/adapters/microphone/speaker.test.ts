@@ -3,8 +3,8 @@
 // Here the "room" is a PulseAudio null sink: the speaker plays into it and the microphone (kind
 // pulse, as a lab's USB microphone would be named) records its monitor. Needs PulseAudio and
 // parec (pulseaudio-utils), both installed by .ci/run; skipped with the reason without them.
-import { afterAll, describe, expect, it } from 'vitest';
-import { PACTL } from '../../../adapters/microphone/pulse-virtual.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensurePulseServer, PACTL, type PulseServer } from '../../../adapters/microphone/pulse-virtual.ts';
 import { devicesListAlsaOutput, playToneOn, SpeakerError } from '../../../adapters/microphone/speaker.ts';
 import { prepareLab } from '../../../adapters/lab/prepare.ts';
 import { runCommand } from '../../../adapters/process/run-to-completion.ts';
@@ -53,8 +53,14 @@ describe.skipIf(!hasPulse)('the tone on a speaker (needs PulseAudio: apt-get ins
   const room = `lpb_room_${process.pid}`;
   const elsewhere = `lpb_elsewhere_${process.pid}`;
   const modules: string[] = [];
+  // The run's server (test/pulse-global-setup.ts), or one of this file's own when run alone.
+  let server: PulseServer | undefined;
+  beforeAll(async () => {
+    server = await ensurePulseServer();
+  });
   afterAll(async () => {
     for (const m of modules) await runCommand(PACTL, ['unload-module', m]);
+    await server?.close();
   });
   const nullSink = async (name: string): Promise<void> => {
     const r = await runCommand(PACTL, ['load-module', 'module-null-sink', `sink_name=${name}`, 'rate=48000', 'channels=1']);

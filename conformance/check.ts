@@ -14,7 +14,6 @@ import type { RunnerTestCase } from 'vitest';
 import type { Rig } from '../rig/types.ts';
 import { CAPABILITY_KINDS, isCoreCapability } from './core-capabilities.ts';
 import { conformanceTest, wantsSources } from './fixtures.ts';
-import { driverEnvironment } from '../adapters/sources/driver-env.ts';
 import { redactError, redactSecrets, redactSecretsInBytes, rememberUrlSecrets } from '../protocol/redact-secrets.ts';
 import { IutClient, type IutCapabilities, type IutHello } from './iut-client.ts';
 import { unmetRigRequirements } from './requirements.ts';
@@ -130,7 +129,7 @@ async function recordAttachment(record: CheckTaskMeta, outDir: string, name: str
 }
 
 export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void>): void {
-  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, sourcesHandle, helloProbe, streamName, workDir, iutSlot }) => {
+  conformanceTest(meta.id, { timeout: meta.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS }, async ({ task, skip, lpbEnv, serverHandle, sourcesHandle, helloProbe, iutStarter, streamName, workDir, iutSlot }) => {
     const record: CheckTaskMeta = { check: meta, attachments: [] };
     (task as RunnerTestCase).meta.lpbench = record;
     await applyLabels(meta);
@@ -151,9 +150,10 @@ export function check(meta: CheckMeta, body: (ctx: CheckContext) => Promise<void
       }
       const server = await serverHandle.get();
       rememberUrlSecrets(server.rtmpUrl(streamName));
-      const iut = await IutClient.start(lpbEnv.iutCommand, { cwd: process.cwd(), env: driverEnvironment(), stderrFile: join(workDir, 'driver-stderr.log') });
+      const started = await iutStarter.take();
+      const iut = started.iut;
       iutSlot.client = iut;
-      const hello = await iut.hello();
+      const hello = await started.hello;
       for (const warning of iut.warnings) logLines.push(`${new Date().toISOString()} warning: ${warning}`);
       record.iut = { name: hello.name, version: hello.version, ...(hello.platform ? { platform: hello.platform } : {}), capabilities: hello.capabilities };
       await allure.parameter('IUT', `${hello.name} ${hello.version}`);

@@ -1,7 +1,8 @@
 // The conformance suite's vitest fixtures (docs/architecture.md "House style": the IUT and the rig are
-// fixtures chosen by config). Worker scope: the environment (IUT command, rig, output folder)
-// and the RTMP server, started lazily once per worker and closed when the worker ends. Test
-// scope: a unique stream name, a temp work folder, and a slot for the test's IUT that is
+// fixtures chosen by config). Worker scope: the environment (IUT command, rig, output folder),
+// the RTMP server, started lazily once per worker and closed when the worker ends, and the
+// starter of the checks' IUTs, which starts the next check's process ahead (iut-starter.ts).
+// Test scope: a unique stream name, a temp work folder, and a slot for the test's IUT that is
 // disposed on every path, even when vitest abandons a test on timeout. Also worker scope: the
 // rig's synthetic sources materialized as live streams any IUT can open (adapters/sources/,
 // docs/driver-protocol.md "Sources"), started on first use and closed when the worker ends.
@@ -15,6 +16,7 @@ import type { Rig } from '../rig/types.ts';
 import { readConformanceEnv } from './env.ts';
 import { driverEnvironment } from '../adapters/sources/driver-env.ts';
 import { IutClient, type IutHello } from './iut-client.ts';
+import { ENV_WARM_IUT, iutStarter, startIutWith, warmIutFrom, type IutStarter } from './iut-starter.ts';
 import { materializeSources, type MaterializedSources } from '../adapters/sources/materialize.ts';
 import { startConformanceServer, type ConformanceServer } from './server.ts';
 
@@ -78,6 +80,8 @@ export interface ConformanceWorkerFixtures {
   serverHandle: ServerHandle;
   sourcesHandle: SourcesHandle;
   helloProbe: HelloProbe;
+  /** Starts each check's own IUT, the next one ahead (iut-starter.ts); its spare is disposed when the worker ends. */
+  iutStarter: IutStarter;
 }
 
 export interface ConformanceTestFixtures {
@@ -169,6 +173,20 @@ export const conformanceTest = base.extend<{ $test: ConformanceTestFixtures; $wo
         });
       } finally {
         rmSync(probeDir, { recursive: true, force: true });
+      }
+    },
+    { scope: 'worker' },
+  ],
+  iutStarter: [
+    async ({ lpbEnv }, use) => {
+      const starter = iutStarter(
+        startIutWith(lpbEnv.iutCommand, { cwd: process.cwd(), env: driverEnvironment() }),
+        warmIutFrom(process.env[ENV_WARM_IUT]),
+      );
+      try {
+        await use(starter);
+      } finally {
+        await starter.close();
       }
     },
     { scope: 'worker' },

@@ -6,12 +6,14 @@ import type { AttributeName } from '../../../spec/index.ts';
 import { isSilent, rmsDbfs, toneFrequency } from '../../oracles/audio.ts';
 import { DEFAULT_TONE } from '../../../adapters/microphone/synthetic.ts';
 import { expectEqual, expectTrue, expectWithinRatio } from '../support/expect.ts';
-import { pushAndObserve } from '../support/scenario.ts';
+import { HEADERS_OBSERVE_MS, pushAndObserve } from '../support/scenario.ts';
 import { audioStream } from '../support/streams.ts';
 import type { CheckContext } from '../../check.ts';
 import type { Observation } from '../../oracles/observe.ts';
 
 const TONE_TOLERANCE = 0.02;
+/** The microphone checks' observation: two and a half of the tone's 1 s on/off cycles. */
+const TONE_OBSERVE_MS = 2_500;
 const SILENCE_DBFS = -60;
 
 for (const [quality, rate] of [['high', 48000], ['low', 16000]] as const) {
@@ -27,7 +29,7 @@ for (const [quality, rate] of [['high', 48000], ['low', 16000]] as const) {
       requires: { attributes: ['audio-quality'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { 'audio-quality': quality }, { framesEveryMs: false });
+      const { observation: o } = await pushAndObserve(ctx, { 'audio-quality': quality }, { framesEveryMs: false, observeMs: HEADERS_OBSERVE_MS });
       expectEqual('audio sample rate (Hz)', audioStream(o).sampleRate, rate);
     },
   );
@@ -85,7 +87,7 @@ for (const s of SWITCHES) {
       requires: { attributes: [s.feature], rig: ['synthetic-microphone'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { [s.feature]: s.value }, { framesEveryMs: false, audio: true });
+      const { observation: o } = await pushAndObserve(ctx, { [s.feature]: s.value }, { framesEveryMs: false, audio: true, observeMs: TONE_OBSERVE_MS });
       await attachAudio(ctx, o);
       if (s.heard) await expectTone(ctx, o);
       else await expectSilence(ctx, o);

@@ -3,7 +3,7 @@
 import { STATUS } from '../../../spec/codes.ts';
 import { check } from '../../check.ts';
 import { expectTrue } from '../support/expect.ts';
-import { expectPublish, pushAndObserve } from '../support/scenario.ts';
+import { expectPublish, HEADERS_OBSERVE_MS, pushAndObserve } from '../support/scenario.ts';
 import { videoStream } from '../support/streams.ts';
 
 /** How long an IUT with autopush=false is watched for a publish it must not make. */
@@ -22,7 +22,7 @@ check(
     requires: { attributes: ['url'], methods: ['start'] },
   },
   async (ctx) => {
-    const { observation: o } = await pushAndObserve(ctx, {}, { framesEveryMs: false });
+    const { observation: o } = await pushAndObserve(ctx, {}, { framesEveryMs: false, observeMs: HEADERS_OBSERVE_MS });
     expectTrue('video packets read back from the url', o.packets.some((p) => p.stream === 'video'));
     videoStream(o);
   },
@@ -40,7 +40,7 @@ check(
     requires: { attributes: ['autopush', 'url'] },
   },
   async (ctx) => {
-    const { observation: o } = await pushAndObserve(ctx, { autopush: true }, { noStart: true, framesEveryMs: false });
+    const { observation: o } = await pushAndObserve(ctx, { autopush: true }, { noStart: true, framesEveryMs: false, observeMs: HEADERS_OBSERVE_MS });
     expectTrue('packets read back', o.packets.length > 0);
     await ctx.iut.waitForStatus(STATUS.PUSH_BEGIN, 5000);
   },

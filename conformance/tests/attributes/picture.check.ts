@@ -9,8 +9,7 @@ import type { Observation } from '../../oracles/observe.ts';
 import { expectAtMost, expectEqual, expectTrue, fail } from '../support/expect.ts';
 import {
   EVERY_FRAME_TOLERANCE,
-  OBSERVE_MS,
-  PICTURE_FRAMES_EVERY_MS,
+  PICTURE_OBSERVE_MS,
   attachFrame,
   embeddedServer,
   expectEveryFrame,
@@ -18,12 +17,13 @@ import {
   liveTimes,
   middleFrame,
   pushAndObserve,
+  pushForPicture,
 } from '../support/scenario.ts';
 
 /** Every judged frame shows the front camera's pattern under `transform`. */
 async function expectTransform(ctx: CheckContext, o: Observation, transform: 'identity' | 'mirror'): Promise<void> {
   await attachFrame(ctx, 'decoded frame', middleFrame(o));
-  await expectEveryFrame(ctx, `front pattern, ${transform}`, o.frames, OBSERVE_MS, (f) => {
+  await expectEveryFrame(ctx, `front pattern, ${transform}`, o.frames, PICTURE_OBSERVE_MS, (f) => {
     const p = identifyPattern(f);
     if (p.camera === 'front' && p.transform === transform) return null;
     return `camera ${p.camera ?? 'none'}, transform ${p.transform ?? 'none'} (pattern distance ${p.distance.toFixed(1)})`;
@@ -43,7 +43,7 @@ check(
     requires: { attributes: ['enable-camera'], rig: ['synthetic-camera'] },
   },
   async (ctx) => {
-    const { observation: o } = await pushAndObserve(ctx, { 'enable-camera': true }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+    const { observation: o } = await pushForPicture(ctx, { 'enable-camera': true });
     await expectTransform(ctx, o, 'identity');
   },
 );
@@ -61,9 +61,9 @@ check(
     requires: { attributes: ['enable-camera'] },
   },
   async (ctx) => {
-    const { observation: o } = await pushAndObserve(ctx, { 'enable-camera': false }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+    const { observation: o } = await pushForPicture(ctx, { 'enable-camera': false });
     await attachFrame(ctx, 'decoded frame', middleFrame(o));
-    await expectEveryFrame(ctx, 'black picture', o.frames, OBSERVE_MS, (f) => (isBlack(f) ? null : `mean luma ${meanLuma(f).toFixed(1)} above the black threshold`));
+    await expectEveryFrame(ctx, 'black picture', o.frames, PICTURE_OBSERVE_MS, (f) => (isBlack(f) ? null : `mean luma ${meanLuma(f).toFixed(1)} above the black threshold`));
   },
 );
 
@@ -82,7 +82,7 @@ for (const feature of ['mirror', 'remote-mirror'] as const) {
         requires: { attributes: [feature], rig: ['synthetic-camera'] },
       },
       async (ctx) => {
-        const { observation: o } = await pushAndObserve(ctx, { [feature]: value }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+        const { observation: o } = await pushForPicture(ctx, { [feature]: value });
         await expectTransform(ctx, o, value ? 'mirror' : 'identity');
       },
     );

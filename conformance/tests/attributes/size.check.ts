@@ -10,7 +10,7 @@ import { cropProblem, FIT_MAX_DISTANCE, readFit } from '../../oracles/geometry.t
 import type { Transform } from '../../oracles/transform.ts';
 import { identifyPattern, type RgbFrame } from '../../oracles/video.ts';
 import { expectAtLeast, expectAtMost, expectEqual, expectTrue } from '../support/expect.ts';
-import { EVERY_FRAME_TOLERANCE, OBSERVE_MS, PICTURE_FRAMES_EVERY_MS, attachFrame, expectEveryFrame, middleFrame, pushAndObserve } from '../support/scenario.ts';
+import { EVERY_FRAME_TOLERANCE, OBSERVE_MS, PICTURE_FRAMES_EVERY_MS, PICTURE_OBSERVE_MS, attachFrame, expectEveryFrame, middleFrame, pushAndObserve, pushForPicture } from '../support/scenario.ts';
 import { measuredKbps, videoStream } from '../support/streams.ts';
 
 const SIZE_TOLERANCE = 'decoded width and height exact';
@@ -53,12 +53,12 @@ function pictureProblem(frame: RgbFrame, transforms: readonly Transform[]): stri
 const CROP_TOLERANCE = `${EVERY_FRAME_TOLERANCE} shows the pattern upright, unmirrored and centre-cropped (the crop render within ${FIT_MAX_DISTANCE} RGB per block and closer than the stretch and letterbox renders wherever they differ)`;
 
 /** Every frame a centre crop of the upright front pattern; only with the synthetic camera. */
-async function expectCentreCrop(ctx: CheckContext, o: Observation): Promise<void> {
+async function expectCentreCrop(ctx: CheckContext, o: Observation, windowMs: number): Promise<void> {
   if (ctx.rig.camera.front.kind !== 'synthetic') {
     ctx.log('picture geometry not judged: needs the synthetic camera pattern');
     return;
   }
-  await expectEveryFrame(ctx, 'upright centre crop', o.frames, OBSERVE_MS, (f) => pictureProblem(f, ['identity']));
+  await expectEveryFrame(ctx, 'upright centre crop', o.frames, windowMs, (f) => pictureProblem(f, ['identity']));
 }
 
 for (const m of MODES) {
@@ -84,7 +84,7 @@ for (const m of MODES) {
       ctx.log(`video bitrate ${kbps.toFixed(0)} kbps`);
       expectAtMost('video bitrate (kbps)', kbps, m.kbps[1] * (1 + BITRATE_SLACK));
       expectAtLeast('video bitrate (kbps)', kbps, m.kbps[0] * (1 - BITRATE_SLACK));
-      await expectCentreCrop(ctx, o);
+      await expectCentreCrop(ctx, o, OBSERVE_MS);
     },
   );
 }
@@ -109,11 +109,11 @@ for (const s of SIZES) {
       requires: { attributes: Object.keys(s.attrs).length ? Object.keys(s.attrs) : ['video-width', 'video-height'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, s.attrs, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+      const { observation: o } = await pushForPicture(ctx, s.attrs);
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
       const v = videoStream(o);
       expectEqual('decoded size', `${v.width}x${v.height}`, `${s.w}x${s.h}`);
-      await expectCentreCrop(ctx, o);
+      await expectCentreCrop(ctx, o, PICTURE_OBSERVE_MS);
     },
   );
 }
@@ -131,7 +131,7 @@ for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as cons
       requires: { attributes: ['aspect'], rig: ['synthetic-camera'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { aspect }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+      const { observation: o } = await pushForPicture(ctx, { aspect });
       const frame = middleFrame(o);
       await attachFrame(ctx, 'decoded frame', frame);
       const v = videoStream(o);
@@ -141,7 +141,7 @@ for (const [aspect, expectedRatio] of [['9:16', 16 / 9], ['3:4', 4 / 3]] as cons
         Math.abs(ratio - expectedRatio) <= ASPECT_SLACK * expectedRatio,
       );
       if (frame) ctx.log(`fit of the middle frame: ${JSON.stringify(readFit(frame, { camera: 'front' }).distances)}`);
-      await expectCentreCrop(ctx, o);
+      await expectCentreCrop(ctx, o, PICTURE_OBSERVE_MS);
     },
   );
 }
@@ -163,12 +163,12 @@ for (const orientation of ['vertical', 'horizontal'] as const) {
       requires: { attributes: ['orientation'], rig: ['synthetic-camera'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { orientation }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+      const { observation: o } = await pushForPicture(ctx, { orientation });
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
       const v = videoStream(o);
       if (orientation === 'vertical') expectTrue(`portrait frame (${v.width}x${v.height})`, v.width < v.height);
       else expectTrue(`landscape frame (${v.width}x${v.height})`, v.width > v.height);
-      await expectEveryFrame(ctx, `pattern ${turns.join(' or ')}`, o.frames, OBSERVE_MS, (f) => pictureProblem(f, turns));
+      await expectEveryFrame(ctx, `pattern ${turns.join(' or ')}`, o.frames, PICTURE_OBSERVE_MS, (f) => pictureProblem(f, turns));
     },
   );
 }

@@ -10,13 +10,14 @@ import { identifyPattern } from '../../oracles/video.ts';
 import { expectEqual, fail } from '../support/expect.ts';
 import {
   EVERY_FRAME_TOLERANCE,
-  OBSERVE_MS,
+  PICTURE_OBSERVE_MS,
   PICTURE_FRAMES_EVERY_MS,
   attachFrame,
   expectEveryFrame,
   MIN_JUDGED_FRAMES,
   middleFrame,
   pushAndObserve,
+  pushForPicture,
 } from '../support/scenario.ts';
 
 
@@ -41,9 +42,9 @@ for (const position of ['front', 'back'] as const) {
       requires: { attributes: ['device-position'], rig: ['synthetic-cameras'] },
     },
     async (ctx) => {
-      const { observation: o } = await pushAndObserve(ctx, { 'device-position': position }, { framesEveryMs: PICTURE_FRAMES_EVERY_MS });
+      const { observation: o } = await pushForPicture(ctx, { 'device-position': position });
       await attachFrame(ctx, 'decoded frame', middleFrame(o));
-      await expectEveryFrame(ctx, `${position} camera`, o.frames, OBSERVE_MS, cameraProblem(position));
+      await expectEveryFrame(ctx, `${position} camera`, o.frames, PICTURE_OBSERVE_MS, cameraProblem(position));
     },
   );
 }

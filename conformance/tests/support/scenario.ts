@@ -124,6 +124,19 @@ export function framesBetween(frames: RgbFrame[], from: number, to: number): Rgb
 /** Picture checks judge every decoded frame of the window, sampled this often (stream time),
  *  so a fault present only part of the time is caught. */
 export const PICTURE_FRAMES_EVERY_MS = 250;
+/** The observation of a check that judges only the picture (every frame, one per
+ *  PICTURE_FRAMES_EVERY_MS): ten frames over 2.5 s. A fault present part of the time still
+ *  shows (the mirror-some-frames variant, flipped 40 % of each second, has about four wrong). */
+export const PICTURE_OBSERVE_MS = 2_500;
+/** The observation of a check that needs only the stream's headers and some packets (its
+ *  url, its sample rate, that it flows). */
+export const HEADERS_OBSERVE_MS = 2_000;
+
+/** Pushes `attrs` and observes the picture only: PICTURE_OBSERVE_MS at PICTURE_FRAMES_EVERY_MS. */
+export function pushForPicture(ctx: CheckContext, attrs: Record<string, unknown>): Promise<PushResult> {
+  return pushAndObserve(ctx, attrs, { framesEveryMs: PICTURE_FRAMES_EVERY_MS, observeMs: PICTURE_OBSERVE_MS });
+}
+
 /** Least number of judged frames, and the least share of the window they must span. */
 export const MIN_JUDGED_FRAMES = 5;
 export const MIN_JUDGED_SPAN = 0.5;

@@ -1,6 +1,7 @@
 // The IUT starter (conformance/iut-starter.ts): each check gets a process of its own, the next
 // one started ahead and hello'd; a spare that died while it waited is never handed out; nothing
-// is left running after close(); LPB_WARM_IUT=0 starts each process only when it is taken.
+// is left running after close(); by default (LPB_WARM_IUT unset or 0) each process is started
+// only when it is taken.
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +85,7 @@ describe('the IUT starter', () => {
     expect(inner.started.every((c) => c === next.iut || c.exitInfo !== undefined)).toBe(true);
   });
 
-  it('with LPB_WARM_IUT=0 nothing is started ahead', async () => {
+  it('cold (the default) starts nothing ahead', async () => {
     const { start, started } = counting();
     const starter = iutStarter(start, false);
     const first = await starter.take();
@@ -94,8 +95,8 @@ describe('the IUT starter', () => {
     await expect(starter.take()).rejects.toThrow(/closed/);
   });
 
-  it('reads LPB_WARM_IUT: on by default, 0 turns it off, anything else is refused naming the legal values', () => {
-    expect([warmIutFrom(undefined), warmIutFrom(''), warmIutFrom('1'), warmIutFrom('0')]).toEqual([true, true, true, false]);
+  it('reads LPB_WARM_IUT: off by default, 1 turns it on, anything else is refused naming the legal values', () => {
+    expect([warmIutFrom(undefined), warmIutFrom(''), warmIutFrom('0'), warmIutFrom('1')]).toEqual([false, false, false, true]);
     expect(() => warmIutFrom('yes')).toThrow(/LPB_WARM_IUT="yes" is not legal; expected 0 .* or 1/);
   });
 });

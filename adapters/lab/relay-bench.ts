@@ -5,9 +5,11 @@
 // - a real relay (serial.relay.port a device), or the lab's simulated one (port already a pty,
 //   adapters/lab/prepare.ts: it cuts the v4l2loopback feeds and the virtual microphone): the
 //   rig's own camera is cut, the rig is handed on unchanged;
-// - `port: simulated` left for the checks (the lab had nothing to cut: synthetic sources): the
-//   check gets its own simulated relay on a socat pty pair, wired to a camera with a power switch
-//   (adapters/lab/fed-camera.ts) that the IUT opens instead of its synthetic front camera.
+// - `port: simulated` left for the checks (the lab had nothing to cut: synthetic sources), or any
+//   relay in front of a synthetic front camera (which has no power to cut; the lab's simulated
+//   relay may still cut its virtual microphone): the check gets its own simulated relay on a
+//   socat pty pair, wired to a camera with a power switch (adapters/lab/fed-camera.ts) that the
+//   IUT opens instead of its synthetic front camera.
 // Whatever fails, what was started is stopped before the error is thrown; close() on every path.
 import type { Rig } from '../../rig/types.ts';
 import { SIMULATED_SERIAL_PORT } from '../../rig/types.ts';
@@ -48,7 +50,8 @@ export async function relayBench(rig: Rig, opts: { binding?: SerialBinding } = {
   try {
     let out: Rig = rig;
     let port = relay.port;
-    if (relay.port === SIMULATED_SERIAL_PORT) {
+    const ownRelay = relay.port === SIMULATED_SERIAL_PORT || rig.camera.front.kind === 'synthetic';
+    if (ownRelay) {
       if (rig.camera.front.kind !== 'synthetic') {
         throw new RelayUnusableError(`a simulated relay cuts the bench's own synthetic camera; the front camera is ${rig.camera.front.kind} (a lab rig gives its relay a port, or feeds a v4l2loopback camera the lab's simulated relay cuts)`);
       }
@@ -65,15 +68,16 @@ export async function relayBench(rig: Rig, opts: { binding?: SerialBinding } = {
       undo.push(() => sim.close());
       port = sim.benchPort;
       out = { ...rig, camera: { ...rig.camera, front: { kind: 'file', path: camera.path } } } as Rig;
+      if (relay.port !== SIMULATED_SERIAL_PORT) notes.push(`the rig's relay at ${relay.port} cannot cut the synthetic front camera (it has no power): this check wires its own`);
       notes.push(`simulated relay on a socat pty pair at ${port}; its camera-front channel powers the front pattern fed into the named pipe ${camera.path} (the IUT's front camera)`);
     }
-    const gear = await SerialGear.open(port, opts.binding ?? (await hardwareBinding()), relay.baudRate);
+    const gear = await SerialGear.open(port, opts.binding ?? (await hardwareBinding()), ownRelay ? undefined : relay.baudRate);
     undo.push(() => gear.close());
     const hello = await gear.hello('relay');
     notes.push(`relay at ${port} answers: ${hello.model}`);
     return {
       rig: out,
-      patternOnFront: relay.port === SIMULATED_SERIAL_PORT || patternKnown(rig, 'front'),
+      patternOnFront: ownRelay || patternKnown(rig, 'front'),
       notes,
       power: (channel, on) => gear.power(channel, on),
       close,

@@ -1,7 +1,8 @@
 // The relay as checks use it (adapters/lab/relay-bench.ts): with `port: simulated` and a synthetic
 // front camera the check gets its own simulated relay on a socat pair whose camera-front channel
 // powers a camera fed through a named pipe (adapters/lab/fed-camera.ts); the IUT's rig names the
-// pipe; a channel not wired is refused by the relay itself; a rig the relay cannot serve is
+// pipe; a relay the lab serves (a pty path) in front of a synthetic camera, which has no power to
+// cut, gets the check its own relay too; a channel not wired is refused by the relay itself; a rig the relay cannot serve is
 // refused with the reason; close() leaves nothing behind.
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
@@ -30,6 +31,22 @@ describe('relayBench', () => {
       await bench.power('camera-front', false);
       await bench.power('camera-front', true);
       await expect(bench.power('microphone', false)).rejects.toThrow('ERR switch-failed microphone is not wired to this simulated relay');
+    } finally {
+      await bench.close();
+    }
+    expect(existsSync(front.path)).toBe(false);
+  }, 30_000);
+
+  it.skipIf(!findExecutable('socat'))('a relay the lab serves in front of a synthetic front camera: the check wires its own, and says why', async () => {
+    // the virtual-mic rig: the lab's simulated relay cuts the virtual microphone, its port a pty path
+    const rig = validateRig({ serial: { relay: { port: '/tmp/lpb-lab-relay-that-is-not-used' } } }, '/x/rig.yaml');
+    const bench = await relayBench(rig);
+    const front = bench.rig.camera.front as { kind: string; path: string };
+    try {
+      expect(front.kind).toBe('file');
+      expect(bench.notes.join('\n')).toMatch(/the rig's relay at \/tmp\/lpb-lab-relay-that-is-not-used cannot cut the synthetic front camera \(it has no power\): this check wires its own/);
+      await bench.power('camera-front', false);
+      await bench.power('camera-front', true);
     } finally {
       await bench.close();
     }
